@@ -1,0 +1,1 @@
+"""maps: Folium map builders; pure functions of GeoDataFrames, no database, no disk."""

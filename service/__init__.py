@@ -1,0 +1,1 @@
+"""BorderMap service: FastAPI app, settings, data layer and command line."""

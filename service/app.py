@@ -1,0 +1,44 @@
+"""service.app: the application factory (``uvicorn --factory service.app:create_app``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+
+from service.db.engine import make_engine, make_sessionmaker
+from service.errors import add_exception_handlers
+from service.routes import health
+from service.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the engine opens in ``lifespan`` and closes on shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="BorderMap",
+        description="Vietnam's land borders, markers and border communes.",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url="/api",
+        docs_url="/api.html",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    add_exception_handlers(app)
+    app.include_router(health.router)
+    return app

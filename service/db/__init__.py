@@ -1,0 +1,1 @@
+"""service.db: the data layer. All SQL of BorderMap lives here; no FastAPI imports."""

@@ -1,0 +1,47 @@
+"""service.db.engine: engine and session factories. Nothing is created at import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.settings import Settings
+
+
+def database_url(settings: Settings) -> str:
+    """The URL BorderMap talks to: the configured one, or the local cluster's."""
+    if settings.database_url:
+        url = settings.database_url
+        # Accept plain libpq URLs; BorderMap drives psycopg 3.
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+    from service.localdb import cluster_for
+
+    return cluster_for(settings).url
+
+
+def make_engine(settings: Settings, url: str | None = None) -> Engine:
+    """A pooled sync engine (geopandas needs sync; FastAPI runs sync routes in threads)."""
+    return create_engine(
+        url or database_url(settings),
+        pool_size=settings.pool_size,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c statement_timeout={settings.statement_timeout_ms}"},
+    )
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Session factory bound to ``engine``."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction for scripts: commit on success, roll back on any error."""
+    with Session(engine) as session, session.begin():
+        yield session

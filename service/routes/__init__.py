@@ -1,0 +1,1 @@
+"""service.routes: HTTP routers; no SQL here, only calls into service.db."""

@@ -1,0 +1,50 @@
+"""service.settings: the one typed settings object, read from BORDERMAP_* variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything BorderMap can be configured with.
+
+    Built by ``create_app`` and the CLI, never at import, so tests pass their own.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="BORDERMAP_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
+
+    # Set to use any PostGIS 3.x; empty means the project-managed local cluster.
+    database_url: str | None = None
+    # The project-managed cluster.
+    home: Path = Field(default=Path(".bordermap"), description="state folder of the local cluster")
+    db_port: int = 55432
+    db_name: str = "bordermap"
+    db_user: str = "bordermap"
+    pool_size: int = 5
+    statement_timeout_ms: int = 30_000
+
+    # API.
+    base_url: str | None = Field(
+        default=None, description="public base URL for absolute links; default: from the request"
+    )
+    default_limit: int = 100
+    max_limit: int = 10_000
+    # Maps: empty means the built-in offline basemap drawn from the database.
+    tiles_url: str | None = None
+    tiles_attribution: str = ""
+
+    @model_validator(mode="after")
+    def _check_limits(self) -> Settings:
+        if not 0 < self.default_limit <= self.max_limit:
+            raise ValueError("default_limit must be between 1 and max_limit")
+        return self
+
+    @property
+    def uses_local_cluster(self) -> bool:
+        """True when no external database URL is configured."""
+        return not self.database_url

@@ -1,0 +1,117 @@
+"""Shared fixtures: a real PostGIS, a throwaway database per test run, rollback per test.
+
+The server is BORDERMAP_TEST_DATABASE_URL when set (any PostGIS 3.x; the tests
+create and drop their own databases there), otherwise the project-managed local
+cluster (``bordermap db start``). The user's database is never touched.
+Without a server the tests that need one skip, except under CI where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session
+
+from service.db import migrate
+from service.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+IN_CI = bool(os.environ.get("CI"))
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip a test for a missing resource locally; fail under CI."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"required in CI: {reason}")
+        pytest.skip(reason)
+
+
+def _server_url() -> str:
+    explicit = os.environ.get("BORDERMAP_TEST_DATABASE_URL")
+    if explicit:
+        return explicit.replace("postgresql://", "postgresql+psycopg://", 1)
+    from service.localdb import cluster_for
+
+    return cluster_for(Settings(_env_file=None, home=ROOT / ".bordermap")).url_for("postgres")  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """URL of a maintenance database on the test server."""
+    url = _server_url()
+    try:
+        eng = create_engine(url, isolation_level="AUTOCOMMIT")
+        with eng.connect() as c:
+            c.execute(text("SELECT 1"))
+        eng.dispose()
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+        need(False, f"no PostGIS server at {url}: {exc}")
+    return url
+
+
+def create_database(server_url: str, prefix: str) -> str:
+    """Create a fresh database with PostGIS and return its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    eng = create_engine(url)
+    with eng.begin() as c:
+        c.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    eng.dispose()
+    return url
+
+
+def drop_database(server_url: str, url: str) -> None:
+    """Drop a database made by ``create_database``."""
+    name = make_url(url).database
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def empty_db_url(server_url: str) -> Iterator[str]:
+    """A throwaway database with PostGIS and no schema."""
+    url = create_database(server_url, "bordermap_test_empty")
+    yield url
+    drop_database(server_url, url)
+
+
+@pytest.fixture(scope="session")
+def engine(server_url: str) -> Iterator[Engine]:
+    """A throwaway database migrated to head, with no data."""
+    url = create_database(server_url, "bordermap_test")
+    eng = create_engine(url)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+    drop_database(server_url, url)
+
+
+@pytest.fixture
+def conn(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with engine.connect() as connection:
+        trans = connection.begin()
+        try:
+            yield connection
+        finally:
+            trans.rollback()
+
+
+@pytest.fixture
+def session(conn: Connection) -> Iterator[Session]:
+    """An ORM session on the rolled-back connection; commits become savepoints."""
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
+        yield s

@@ -1,0 +1,70 @@
+"""The project-managed cluster: start twice, status, stop (a throwaway cluster)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from service import localdb
+from service.cli import main
+from service.settings import Settings
+
+from .conftest import need
+
+pytestmark = pytest.mark.db
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def throwaway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    need(not localdb.missing_packages(), "PostgreSQL 15 + PostGIS 3 packages are not installed")
+    port = _free_port()
+    monkeypatch.setenv("BORDERMAP_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("BORDERMAP_DB_PORT", str(port))
+    monkeypatch.delenv("BORDERMAP_DATABASE_URL", raising=False)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    yield settings
+    localdb.destroy(localdb.cluster_for(settings))
+
+
+def test_start_twice_status_stop(throwaway: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    cluster = localdb.cluster_for(throwaway)
+    assert main(["db", "status"]) == 3
+    assert main(["db", "start"]) == 0
+    assert "started" in capsys.readouterr().out
+    assert main(["db", "start"]) == 0
+    assert "already running" in capsys.readouterr().out
+    assert main(["db", "status"]) == 0
+    assert main(["db", "url"]) == 0
+    assert capsys.readouterr().out.strip().endswith(f":{cluster.port}/bordermap")
+
+    eng = create_engine(cluster.url)
+    with eng.connect() as c:
+        assert c.execute(text("SELECT postgis_lib_version()")).scalar_one().startswith("3.")
+    eng.dispose()
+
+    assert main(["db", "stop"]) == 0
+    assert "stopped" in capsys.readouterr().out
+    assert main(["db", "stop"]) == 0
+    assert "not running" in capsys.readouterr().out
+    assert main(["db", "status"]) == 3
+    # Data survives a restart.
+    assert localdb.start(cluster) is True
+
+
+def test_external_url_leaves_local_cluster_alone(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BORDERMAP_DATABASE_URL", "postgresql://u@db.example:5432/x")
+    assert main(["db", "url"]) == 0
+    assert capsys.readouterr().out.strip() == "postgresql+psycopg://u@db.example:5432/x"
+    assert main(["db", "start"]) == 2
