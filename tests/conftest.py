@@ -115,3 +115,61 @@ def session(conn: Connection) -> Iterator[Session]:
     """An ORM session on the rolled-back connection; commits become savepoints."""
     with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(server_url: str) -> Iterator[str]:
+    """A throwaway database migrated to head and filled with the full demo dataset.
+
+    Tests must not write to it (it is shared by the whole session); tests that write
+    use ``conn``/``session`` on the empty ``engine`` instead.
+    """
+    from service.demo import build_demo
+
+    url = create_database(server_url, "bordermap_test_demo")
+    eng = create_engine(url)
+    migrate.upgrade(eng)
+    build_demo(eng)
+    eng.dispose()
+    yield url
+    drop_database(server_url, url)
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_db_url: str) -> Iterator[Engine]:
+    """Engine on the demo database (read-only use)."""
+    eng = create_engine(demo_db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db_url: str) -> Iterator[str]:
+    """The real app served by uvicorn on a free loopback port; yields its base URL.
+
+    For real clients (GDAL, owslib, schemathesis, Chromium) that need a socket.
+    """
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from service.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    settings = Settings(_env_file=None, database_url=demo_db_url)  # type: ignore[call-arg]
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
