@@ -89,7 +89,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     return parser, handlers
 
 
-def _plugins() -> list[Callable[[argparse._SubParsersAction, dict[str, Handler]], None]]:  # type: ignore[type-arg]
+def _plugins() -> list[Callable[[argparse._SubParsersAction, dict[str, Handler]], None]]:
     """Sub-commands owned by other modules (demo data, imports, exports, maps)."""
     found = []
     for module in (

@@ -121,7 +121,7 @@ def _as_pg_user(cmd: list[str]) -> list[str]:
 
 
 def _run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(_as_pg_user(cmd), capture_output=True, text=True, **kw)  # type: ignore[call-overload,no-any-return]
+    return subprocess.run(_as_pg_user(cmd), capture_output=True, text=True, **kw)  # type: ignore[call-overload]
 
 
 def _prepare_dirs(c: Cluster) -> None:

@@ -84,6 +84,19 @@ class Border(Base):
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
 
+class Country(Base):
+    """A country outline (Vietnam and its neighbours) for the offline basemap and checks."""
+
+    __tablename__ = "country"
+    __table_args__ = (_valid(),)
+
+    iso3: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True))
+    geom_source: Mapped[str] = mapped_column(Text, server_default="approximate")
+    source_note: Mapped[str | None] = mapped_column(Text)
+
+
 class Province(Base):
     """A provincial-level unit of one era (pre- or post-2025 reform)."""
 
@@ -340,6 +353,7 @@ class DataVersion(Base):
 DATA_TABLES = [
     t.__tablename__
     for t in (
+        Country,
         Border,
         Province,
         Commune,

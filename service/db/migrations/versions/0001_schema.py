@@ -12,12 +12,25 @@ from alembic import op
 from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 
-from service.db.models import DATA_TABLES
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# Frozen here: later migrations add their own tables' triggers.
+DATA_TABLES = [
+    "border",
+    "province",
+    "commune",
+    "admin_lineage",
+    "border_segment",
+    "marker",
+    "marker_segment",
+    "marker_event",
+    "officer",
+    "officer_assignment",
+]
 
 
 def upgrade() -> None:
