@@ -1,0 +1,55 @@
+"""service.db.units: which era of administrative units applies on a date, and which units exist.
+
+Units (provinces, communes, border segments) come in two eras: ``pre2025`` before the
+reform of 1 July 2025 and ``post2025`` from then on. A unit row is valid on a date when
+its era is the one of that date and the date lies in ``[valid_from, valid_to)`` (a NULL
+bound is open).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+from service.db.models import ERAS, REFORM_DATE
+
+Executor = Session | Connection
+
+# SQL fragment: the row aliased ``alias`` is valid on :as_of (bind it next to :era).
+VALID_ON = (
+    "{a}.era = :era"
+    " AND ({a}.valid_from IS NULL OR {a}.valid_from <= :as_of)"
+    " AND ({a}.valid_to IS NULL OR {a}.valid_to > :as_of)"
+)
+
+
+def valid_on(alias: str) -> str:
+    """SQL condition: the unit row ``alias`` is valid on ``:as_of`` in era ``:era``."""
+    return VALID_ON.format(a=alias)
+
+
+def era_on(as_of: dt.date) -> str:
+    """The era of units in force on ``as_of``: ``pre2025`` before 2025-07-01, else ``post2025``."""
+    return ERAS[0] if as_of < REFORM_DATE else ERAS[1]
+
+
+def province_exists(db: Executor, code: str, *, as_of: dt.date) -> bool:
+    """True when a province with ``code`` is valid on ``as_of``."""
+    row = db.execute(
+        text(f"SELECT 1 FROM province p WHERE p.code = :code AND {valid_on('p')}"),
+        {"code": code, "era": era_on(as_of), "as_of": as_of},
+    ).first()
+    return row is not None
+
+
+def commune_exists(db: Executor, code: str, *, era: str) -> bool:
+    """True when a commune with ``code`` exists in ``era``."""
+    if era not in ERAS:
+        raise ValueError(f"unknown era {era!r}; expected one of {', '.join(ERAS)}")
+    row = db.execute(
+        text("SELECT 1 FROM commune WHERE code = :code AND era = :era"),
+        {"code": code, "era": era},
+    ).first()
+    return row is not None
