@@ -10,7 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from service.db.engine import make_engine, make_sessionmaker
 from service.errors import add_exception_handlers
-from service.routes import health
+from service.routes import coverage, health, progress, spatial
 from service.settings import Settings
 
 
@@ -41,4 +41,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     add_exception_handlers(app)
     app.include_router(health.router)
+    for reports in (progress, coverage, spatial):
+        app.include_router(reports.router)
     return app

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
 
+from service.app import create_app
 from service.db.coverage import commune_coverage, coverage_summary
+from service.deps import get_session
+from service.settings import Settings
 
 pytestmark = pytest.mark.db
 
@@ -123,3 +131,71 @@ def test_coverage_summary_small(conn: Connection) -> None:
 def test_bad_kind_rejected(conn: Connection) -> None:
     with pytest.raises(ValueError, match="kind"):
         commune_coverage(conn, as_of=dt.date(2012, 1, 1), kind="sea")
+
+
+# --- over HTTP, on the seeded rows -------------------------------------------------------
+
+
+@pytest.fixture
+def client(conn: Connection) -> Iterator[TestClient]:
+    """The app with its sessions on the rolled-back test connection."""
+    url = conn.engine.url.render_as_string(hide_password=False)
+    app = create_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+
+    def session() -> Iterator[Session]:
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
+            yield s
+
+    app.dependency_overrides[get_session] = session
+    with TestClient(app) as c:
+        yield c
+
+
+def test_http_json_csv_and_no_personal_data(conn: Connection, client: TestClient) -> None:
+    _seed(conn)
+    r = client.get("/coverage/communes", params={"as_of": "2010-01-01"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["era"] == "pre2025" and body["synthetic"] is True
+    assert [i["officers"] for i in body["items"]] == [2, 1, 0]
+    assert body["uncovered"] == [{"code": "00003", "name": "C", "province_code": "02"}]
+    assert body["totals"]["officers"] == 3 and body["totals"]["covered"] == 2
+    for secret in ("Secret", "S1", "S2", "S3"):
+        assert secret not in r.text
+    c = client.get("/coverage/communes", params={"as_of": "2010-01-01", "f": "csv"})
+    assert c.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(c.text)))
+    assert [(x["code"], int(x["officers"]), x["covered"]) for x in rows] == [
+        ("00001", 2, "true"),
+        ("00002", 1, "true"),
+        ("00003", 0, "false"),
+    ]
+    assert rows[0]["officers_dang_uy_vien"] == "2" and "Secret" not in c.text
+    a = client.get("/coverage/provinces?as_of=2010-01-01", headers={"Accept": "text/csv"})
+    assert a.headers["content-type"].startswith("text/csv")
+    (prow,) = list(csv.DictReader(io.StringIO(a.text)))
+    assert prow["uncovered_communes"] == "00003" and prow["covered_pct"] == "66.67"
+    p = client.get("/coverage/provinces?as_of=2026-01-01&province=08&kind=coastal").json()
+    assert p["items"][0]["uncovered_communes"] == [
+        {"code": "00005", "name": "E", "province_code": None}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("as_of=2010-13-01", "as_of"),
+        ("as_of=yesterday", "as_of"),
+        ("province=2", "province"),
+        ("province=08&as_of=2010-01-01", "province"),  # a post-2025 code before the reform
+        ("kind=sea", "kind"),
+        ("f=xml", "f"),
+        ("provinc=02", "provinc"),
+    ],
+)
+def test_http_bad_parameters(conn: Connection, client: TestClient, query: str, names: str) -> None:
+    _seed(conn)
+    for path in ("/coverage/communes", "/coverage/provinces"):
+        r = client.get(f"{path}?{query}")
+        assert r.status_code == 400, r.text
+        assert names in r.json()["detail"]

@@ -1,0 +1,154 @@
+"""service.routes.progress: ``/progress/borders`` and ``/progress/segments`` (JSON or CSV).
+
+The figures and their definitions live in :mod:`service.db.progress`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from service.csv_response import csv_response, negotiate
+from service.db.models import MARKER_STATUSES
+from service.db.progress import Progress, border_progress, segment_progress
+from service.deps import SessionDep
+from service.routes import report_params as params
+from service.routes.report_docs import (
+    AS_OF_DOC,
+    BORDER_DOC,
+    CSV_TOO,
+    DATE,
+    ERRORS,
+    F_DOC,
+    PROVINCE_DOC,
+)
+
+router = APIRouter(prefix="/progress", tags=["progress"])
+
+_ALLOWED = ("as_of", "border", "province", "f")
+COLUMNS = [
+    "border_code",
+    "border_name",
+    "segment_code",
+    "province_code",
+    "province_name",
+    "markers_total",
+    "markers_planned",
+    "markers_planted",
+    "markers_verified",
+    "markers_damaged",
+    *(f"status_{s}" for s in MARKER_STATUSES),
+    "markers_expected",
+    "pct_markers",
+    "positions_done",
+    "positions_expected",
+    "pct_positions",
+    "length_km",
+    "length_basis",
+    "measured_km",
+    "km_demarcated",
+    "pct_km",
+    "demarcated_flag",
+    "synthetic",
+]
+
+
+class ProgressReport(BaseModel):
+    """Progress rows for one date and filter set."""
+
+    as_of: dt.date
+    era: str
+    border: str | None
+    province: str | None
+    synthetic: bool
+    items: list[Progress]
+
+
+def _flat(p: Progress) -> dict[str, object]:
+    row: dict[str, Any] = asdict(p)
+    for status, n in row.pop("by_status").items():
+        row[f"status_{status}"] = n
+    return row
+
+
+def _report(
+    request: Request,
+    session: SessionDep,
+    level: str,
+    as_of: str | None,
+    border: str | None,
+    province: str | None,
+    f: str | None,
+) -> ProgressReport | Response:
+    params.only(request, *_ALLOWED)
+    fmt = negotiate(request, f)
+    day = params.as_of(as_of)
+    code = params.border(border)
+    prov = params.province(session, province, day)
+    fetch = segment_progress if level == "segments" else border_progress
+    rows = fetch(session, as_of=day, border=code, province=prov)
+    if fmt == "csv":
+        return csv_response(
+            [_flat(r) for r in rows], COLUMNS, filename=f"progress-{level}-{day}.csv"
+        )
+    return ProgressReport(
+        as_of=day,
+        era=params.era(None, day),
+        border=code,
+        province=prov,
+        synthetic=any(r.synthetic for r in rows),
+        items=rows,
+    )
+
+
+_DESC = (
+    " Markers planned / planted (or any later step) / verified / damaged on `as_of`, positions"
+    " done, km demarcated and percentages by count and by km. Definitions: markers count by"
+    " their latest status on the date; a position is (border, number, sub-number), so the"
+    " two markers of a same-number pair count once; a stretch of line between consecutive"
+    " markers is demarcated once both are planted; km use the official length where known,"
+    " else the measured one."
+)
+
+
+@router.get(
+    "/borders",
+    response_model=ProgressReport,
+    responses={**ERRORS, 200: {"content": CSV_TOO}},
+    summary="Demarcation progress per border",
+    description="Per border (with `province`, that province's part)." + _DESC,
+)
+def progress_borders(
+    request: Request,
+    session: SessionDep,
+    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
+    border: str | None = Query(None, description=BORDER_DOC),
+    province: str | None = Query(None, description=PROVINCE_DOC),
+    f: str | None = Query(None, description=F_DOC),
+) -> ProgressReport | Response:
+    """Progress per border on a date."""
+    return _report(request, session, "borders", as_of, border, province, f)
+
+
+@router.get(
+    "/segments",
+    response_model=ProgressReport,
+    responses={**ERRORS, 200: {"content": CSV_TOO}},
+    summary="Demarcation progress per border segment",
+    description="Per border segment (one border in one province) of the era of `as_of`." + _DESC,
+)
+def progress_segments(
+    request: Request,
+    session: SessionDep,
+    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
+    border: str | None = Query(None, description=BORDER_DOC),
+    province: str | None = Query(None, description=PROVINCE_DOC),
+    f: str | None = Query(None, description=F_DOC),
+) -> ProgressReport | Response:
+    """Progress per border segment on a date."""
+    return _report(request, session, "segments", as_of, border, province, f)

@@ -1,0 +1,126 @@
+"""service.routes.spatial: spatial questions as GeoJSON built in PostGIS.
+
+- ``/spatial/communes-near-border``: border communes within N km of a border line;
+- ``/spatial/communes/{code}/markers``: the markers inside a commune;
+- ``/spatial/markers/nearest``: the k markers nearest to a point (geodesic metres).
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from service.db.spatial import communes_near_border, markers_in_commune, nearest_markers
+from service.deps import SessionDep
+from service.errors import BadRequest, NotFound
+from service.routes import report_params as params
+from service.routes.report_docs import (
+    AS_OF_DOC,
+    BORDER_DOC,
+    DATE,
+    ERRORS,
+    GEOJSON,
+    KIND_DOC,
+    NOT_FOUND,
+)
+
+router = APIRouter(prefix="/spatial", tags=["spatial"])
+
+GEOJSON_TYPE = "application/geo+json"
+MAX_KM = 200.0
+MAX_K = 100
+
+
+def _geojson(body: str) -> Response:
+    return Response(content=body, media_type=GEOJSON_TYPE)
+
+
+@router.get(
+    "/communes-near-border",
+    response_class=Response,
+    responses={**GEOJSON, **ERRORS},
+    summary="Border communes within N km of a border",
+    description=(
+        "Border communes (land or coastal, per `kind`) valid on `as_of` whose area lies"
+        " within `km` kilometres (geodesic) of the border line; each feature has"
+        " `distance_m` and the `borders` within reach."
+    ),
+)
+def near_border(
+    request: Request,
+    session: SessionDep,
+    km: str | None = Query(None, description=f"Distance in km, 0 to {MAX_KM:g}; required."),
+    border: str | None = Query(None, description=BORDER_DOC + " Default: any border."),
+    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
+    kind: str | None = Query(None, description=KIND_DOC),
+) -> Response:
+    """Border communes near a border line."""
+    params.only(request, "km", "border", "as_of", "kind")
+    dist = params.number(km, name="km", low=0.0, high=MAX_KM)
+    day = params.as_of(as_of)
+    body = communes_near_border(
+        session, km=dist, as_of=day, border=params.border(border), kind=params.kind(kind)
+    )
+    return _geojson(body)
+
+
+@router.get(
+    "/communes/{code}/markers",
+    response_class=Response,
+    responses={**GEOJSON, **ERRORS, **NOT_FOUND},
+    summary="Markers inside a commune",
+    description=(
+        "Markers inside or on the boundary of the commune (`ST_Covers`), with their status"
+        " on `as_of`. `era` picks which commune the code means (default: the era of"
+        " `as_of`)."
+    ),
+)
+def commune_markers(
+    request: Request,
+    session: SessionDep,
+    code: str,
+    era: str | None = Query(None, description="pre2025 or post2025."),
+    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
+) -> Response:
+    """Markers inside a commune."""
+    params.only(request, "era", "as_of")
+    if not re.fullmatch(r"\d{5}", code):
+        raise BadRequest(f"code: {code!r} is not a five-digit commune code")
+    day = params.as_of(as_of)
+    unit_era = params.era(era, day)
+    body = markers_in_commune(session, code=code, era=unit_era, as_of=day)
+    if body is None:
+        raise NotFound(f"no commune {code} in era {unit_era}")
+    return _geojson(body)
+
+
+@router.get(
+    "/markers/nearest",
+    response_class=Response,
+    responses={**GEOJSON, **ERRORS},
+    summary="The markers nearest to a point",
+    description=(
+        "The `k` markers nearest to (`lon`, `lat`) in WGS 84, by geodesic distance"
+        " (`distance_m`, metres), nearest first; status on `as_of`."
+    ),
+)
+def markers_nearest(
+    request: Request,
+    session: SessionDep,
+    lon: str | None = Query(None, description="Longitude in degrees (WGS 84); required."),
+    lat: str | None = Query(None, description="Latitude in degrees (WGS 84); required."),
+    k: str | None = Query(None, description=f"How many markers, 1 to {MAX_K}; default 5."),
+    border: str | None = Query(None, description=BORDER_DOC + " Default: any border."),
+    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
+) -> Response:
+    """The k nearest markers to a point."""
+    params.only(request, "lon", "lat", "k", "border", "as_of")
+    x = params.number(lon, name="lon", low=-180.0, high=180.0)
+    y = params.number(lat, name="lat", low=-90.0, high=90.0)
+    n = params.integer(k, name="k", low=1, high=MAX_K, default=5)
+    body = nearest_markers(
+        session, lon=x, lat=y, k=n, as_of=params.as_of(as_of), border=params.border(border)
+    )
+    return _geojson(body)
