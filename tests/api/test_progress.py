@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
 
+from service.app import create_app
 from service.db.progress import border_progress, segment_progress
+from service.deps import get_session
+from service.settings import Settings
 
 pytestmark = pytest.mark.db
 
@@ -147,3 +155,76 @@ def test_border_progress_by_hand(conn: Connection) -> None:
     assert p.markers_planted == 5 and p.length_km == 100.0
     assert border_progress(conn, as_of=dt.date(2010, 6, 30), province="08") == []
     assert border_progress(conn, as_of=dt.date(2010, 6, 30), border="LA") == []
+
+
+# --- over HTTP, on the seeded rows -------------------------------------------------------
+
+
+@pytest.fixture
+def client(conn: Connection) -> Iterator[TestClient]:
+    """The app with its sessions on the rolled-back test connection."""
+    url = conn.engine.url.render_as_string(hide_password=False)
+    app = create_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+
+    def session() -> Iterator[Session]:
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
+            yield s
+
+    app.dependency_overrides[get_session] = session
+    with TestClient(app) as c:
+        yield c
+
+
+def _same(csv_value: str, json_value: object) -> bool:
+    if json_value is None:
+        return csv_value == ""
+    if isinstance(json_value, bool):
+        return csv_value == str(json_value).lower()
+    if isinstance(json_value, int | float):
+        return float(csv_value) == pytest.approx(float(json_value))
+    return csv_value == str(json_value)
+
+
+@pytest.mark.parametrize("level", ["borders", "segments"])
+def test_http_csv_matches_json(conn: Connection, client: TestClient, level: str) -> None:
+    _seed(conn)
+    j = client.get(f"/progress/{level}?as_of=2010-06-30")
+    assert j.status_code == 200, j.text
+    body = j.json()
+    assert body["as_of"] == "2010-06-30" and body["era"] == "pre2025" and body["synthetic"]
+    c = client.get(f"/progress/{level}?as_of=2010-06-30&f=csv")
+    assert c.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(c.text)))
+    assert len(rows) == len(body["items"]) == 1
+    for row, item in zip(rows, body["items"], strict=True):
+        for key, value in item.items():
+            if key == "by_status":
+                for status, n in value.items():
+                    assert int(row[f"status_{status}"]) == n
+            else:
+                assert _same(row[key], value), (key, row[key], value)
+    accept = client.get(f"/progress/{level}?as_of=2010-06-30", headers={"Accept": "text/csv"})
+    assert accept.text == c.text
+    assert client.get(f"/progress/{level}", headers={"Accept": "*/*"}).json()["era"] == "post2025"
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("as_of=2010-6-30", "as_of"),
+        ("as_of=2010-02-29", "as_of"),
+        ("border=XX", "border"),
+        ("province=ab", "province"),
+        ("province=02&as_of=2026-01-01", "province"),
+        ("f=pdf", "f"),
+        ("limit=5", "limit"),
+    ],
+)
+@pytest.mark.parametrize("level", ["borders", "segments"])
+def test_http_bad_parameters(
+    conn: Connection, client: TestClient, level: str, query: str, name: str
+) -> None:
+    _seed(conn)
+    r = client.get(f"/progress/{level}?{query}")
+    assert r.status_code == 400, r.text
+    assert name in r.json()["detail"]
