@@ -1,0 +1,361 @@
+"""service.demo.build: generate the whole demo dataset in memory, then write it at once.
+
+``generate_demo(seed)`` is pure (packaged sources in, rows out) and deterministic: the same
+seed gives the same rows on every machine. ``write_demo`` replaces the database content in
+one transaction. ``build_demo`` does both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiLineString, MultiPolygon
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Connection, Engine
+
+from service.db import demo_store
+from service.db.demo_store import TableRows
+from service.demo import borders as B
+from service.demo import facts as F
+from service.demo import history, markers, officers
+from service.demo.cells import as_multipolygon, build_cells
+from service.demo.sources import read_admin_units, read_natural_earth
+from service.demo.summary import BorderCounts, DemoSummary, EraCounts
+from service.demo.units import POST, PRE, build_units
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SEED = 2011
+# Neighbours are cut to the region around Vietnam (lon/lat box).
+NEIGHBOUR_BOX = (97.0, 7.0, 112.5, 27.0)
+COUNTRY_NAMES = {"VNM": "Việt Nam", "CHN": "Trung Quốc", "LAO": "Lào", "KHM": "Campuchia"}
+_KM = Decimal("0.001")
+
+
+@dataclass
+class DemoDataset:
+    """Every table's rows, ready to COPY, and the counts to report."""
+
+    seed: int
+    tables: list[TableRows]
+    summary: DemoSummary
+
+    def table(self, name: str) -> TableRows:
+        return next(t for t in self.tables if t.name == name)
+
+
+def ewkb(geom: BaseGeometry) -> str:
+    """Hex EWKB with SRID 4326, as PostGIS reads it from COPY text."""
+    return str(shapely.to_wkb(shapely.set_srid(geom, 4326), hex=True, include_srid=True))
+
+
+def checksum(rows: Iterable[Sequence[Any]]) -> str:
+    """SHA-256 of rows (floats by repr): the same rows give the same digest anywhere."""
+    h = hashlib.sha256()
+    for row in rows:
+        h.update(repr(tuple(row)).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+MARKER_CHECKSUM_COLUMNS = ("border_code", "number", "same_number_index", "sub_number",
+                           "elevation_m")  # fmt: skip
+
+
+def marker_checksum(
+    rows: Iterable[tuple[str, int, int | None, int | None, Decimal, float, float]],
+) -> str:
+    """Checksum of (border, number, index, sub, elevation, lon, lat) rows in id order."""
+    return checksum(rows)
+
+
+def _round_km(km: float) -> Decimal:
+    return Decimal(str(km)).quantize(_KM)
+
+
+def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
+    """Build every row of the demo dataset in memory (no database)."""
+    t0 = time.perf_counter()
+    units = build_units(read_admin_units())
+    ne = read_natural_earth()
+    vnm = ne.outlines["VNM"]
+    lines = B.border_lines(ne.outlines)
+    coast = B.coastline(ne.outlines, lines)
+    summary = DemoSummary(seed=seed)
+
+    country_rows = []
+    for iso3 in ("VNM", "CHN", "LAO", "KHM"):
+        geom = ne.outlines[iso3]
+        note = f"Natural Earth 10m admin-0 v{ne.version} (public domain), 1:10M generalised"
+        if iso3 != "VNM":
+            geom = as_multipolygon(shapely.clip_by_rect(geom, *NEIGHBOUR_BOX))
+            note += "; clipped to lon {0}-{2}, lat {1}-{3}".format(*NEIGHBOUR_BOX)
+        country_rows.append((iso3, COUNTRY_NAMES[iso3], ewkb(geom), "approximate", note))
+
+    border_rows = []
+    for b in F.BORDERS:
+        border_rows.append((
+            b.code, b.iso3, b.name, b.length_km, b.land_km, b.river_km, b.length_source,
+            b.length_approximate, b.markers, b.positions, b.demarcated_share,
+            ewkb(MultiLineString([lines[b.iso3].line])), "approximate", True,
+        ))  # fmt: skip
+
+    province_rows: list[tuple[Any, ...]] = []
+    commune_rows: list[tuple[Any, ...]] = []
+    segment_rows: list[tuple[Any, ...]] = []
+    commune_id: dict[tuple[str, str], int] = {}
+    segments_by_era: dict[str, list[tuple[int, B.Segment]]] = {}
+    piece_province: dict[str, dict[str, np.ndarray]] = {}
+    land_border: dict[str, list[tuple[str, str]]] = {}
+    next_commune, next_province, next_segment = 1, 1, 1
+    for era in (PRE, POST):
+        communes = units.communes[era]
+        cells = build_cells(communes, vnm)
+        eb = B.assign(cells.points, lines, coast)
+        flags = B.commune_flags(len(communes), eb, cells.island)
+        valid_from = F.REFORM if era == POST else None
+        valid_to = F.REFORM if era == PRE else None
+        prov_flags: dict[str, tuple[bool, bool, set[str]]] = defaultdict(
+            lambda: (False, False, set())
+        )
+        for c, shape, fl in zip(communes, cells.communes, flags, strict=True):
+            commune_id[(era, c.code)] = next_commune
+            commune_rows.append((
+                next_commune, era, c.code, c.name, c.unit_type, c.province_code, c.district_name,
+                valid_from, valid_to, ewkb(shape), "approximate", fl.is_land_border,
+                fl.is_coastal, fl.neighbours, "geometric", True,
+            ))  # fmt: skip
+            next_commune += 1
+            lb, co, nb = prov_flags[c.province_code]
+            prov_flags[c.province_code] = (lb or fl.is_land_border, co or fl.is_coastal,
+                                           nb | set(fl.neighbours))  # fmt: skip
+        land_border[era] = [
+            (c.code, c.name) for c, fl in zip(communes, flags, strict=True) if fl.is_land_border
+        ]
+        for p in units.provinces[era]:
+            lb, co, nb = prov_flags[p.code]
+            province_rows.append((
+                next_province, era, p.code, p.name, p.unit_type, p.valid_from, p.valid_to,
+                ewkb(cells.provinces[p.code]), "approximate", lb, co, sorted(nb), True,
+            ))  # fmt: skip
+            next_province += 1
+        segs = B.segments(lines, eb, communes)
+        segments_by_era[era] = []
+        for s in segs:
+            official = F.SEGMENTS_PRE2025.get((s.province_code, s.iso3)) if era == PRE else None
+            if not s.demarcated:
+                official, source = (
+                    None,
+                    (
+                        "undemarcated stretch (~16 % of the VN-KH line is not demarcated; which"
+                        " stretches is not public: position invented)"
+                    ),
+                )
+            elif official:
+                source = official.source
+                if s.iso3 == "KHM" and any(o.code == s.code + "-U" for o in segs):
+                    source += (
+                        f"; official figure covers the whole provincial stretch incl. {s.code}-U"
+                    )
+            else:
+                source = None
+            border_code = F.BORDER_BY_ISO3[s.iso3].code
+            segment_rows.append((
+                next_segment, s.code, border_code, era, s.province_code, valid_from, valid_to,
+                official.length_km if official else None, official.land_km if official else None,
+                official.river_km if official else None, source, _round_km(s.measured_km),
+                s.demarcated, ewkb(s.geom), True,
+            ))  # fmt: skip
+            segments_by_era[era].append((next_segment, s))
+            next_segment += 1
+        piece_province[era] = {
+            iso3: np.array([communes[i].province_code for i in idx])
+            for iso3, idx in eb.piece_commune.items()
+        }
+        n_land = sum(f.is_land_border for f in flags)
+        n_coast = sum(f.is_coastal for f in flags)
+        summary.eras.append(EraCounts(
+            era=era, provinces=len(units.provinces[era]), communes=len(communes),
+            land_border_communes=n_land, coastal_communes=n_coast,
+            land_and_coastal=sum(f.is_land_border and f.is_coastal for f in flags),
+            by_neighbour=dict(Counter(n for f in flags for n in f.neighbours)),
+            border_provinces=sum(1 for v in prov_flags.values() if v[0]), segments=len(segs),
+        ))  # fmt: skip
+
+    lineage_rows = [("province", o, n, d) for o, n, d in units.province_lineage]
+    lineage_rows += [("commune", o, n, d) for o, n, d in units.commune_lineage]
+
+    # Markers, their segments in both eras, and their histories.
+    all_markers = markers.generate(lines, vnm, seed)
+    la = lines["LAO"]
+    la_piece = _piece_of(la, [m.t for m in all_markers["LA"]])
+    markers.record_in_vn2000(
+        all_markers["LA"], [str(piece_province[PRE]["LAO"][i]) for i in la_piece]
+    )
+    events = history.generate(all_markers, seed)
+    marker_rows: list[tuple[Any, ...]] = []
+    marker_segment_rows: list[tuple[Any, ...]] = []
+    event_rows: list[tuple[Any, ...]] = []
+    next_marker, next_event = 1, 1
+    for b in F.BORDERS:
+        ms = all_markers[b.code]
+        bl = lines[b.iso3]
+        first_id = next_marker
+        pieces = _piece_of(bl, [m.t for m in ms])
+        seg_of_piece = {
+            era: _segment_of_piece(
+                len(bl.piece_km), [s for s in segments_by_era[era] if s[1].iso3 == b.iso3]
+            )
+            for era in (PRE, POST)
+        }
+        for m, piece in zip(ms, pieces, strict=True):
+            marker_rows.append((
+                next_marker, m.border_code, m.number, m.same_number_index, m.sub_number,
+                m.marker_class, m.size_class, m.setting, m.material, m.planted_by, m.elevation_m,
+                ewkb(shapely.Point(m.lon, m.lat)), m.source_crs, m.source_x, m.source_y,
+                m.source_axis_order, m.source_transform, True,
+            ))  # fmt: skip
+            for era in (PRE, POST):
+                marker_segment_rows.append((next_marker, era, seg_of_piece[era][piece]))
+            next_marker += 1
+        for e in events[b.code]:
+            m = ms[e.marker]
+            geom = ewkb(shapely.Point(m.lon, m.lat)) if e.relocated else None
+            event_rows.append((next_event, first_id + e.marker, e.status, e.date,
+                               e.source_document, e.note, geom, True))  # fmt: skip
+            next_event += 1
+        undemarcated = sum(s.measured_km for _, s in segments_by_era[PRE]
+                           if s.iso3 == b.iso3 and not s.demarcated)  # fmt: skip
+        summary.borders.append(BorderCounts(
+            code=b.code, name=b.name, markers=len(ms), positions=len({m.position_key for m in ms}),
+            main=sum(m.marker_class == "main" for m in ms),
+            secondary=sum(m.marker_class == "secondary" for m in ms),
+            coc_dau=sum(m.marker_class == "coc_dau" for m in ms),
+            markers_expected=b.markers, positions_expected=b.positions, line_km=bl.length_km,
+            official_km=float(b.length_km), undemarcated_km=undemarcated,
+        ))  # fmt: skip
+
+    officer_list, assignment_list = officers.generate(land_border, seed)
+    officer_rows = [
+        (i + 1, o.service_number, o.full_name, o.rank, o.home_unit, True)
+        for i, o in enumerate(officer_list)
+    ]
+    assignment_rows = [
+        (i + 1, a.officer + 1, commune_id[(a.era, a.commune_code)], a.role, a.term, a.start,
+         a.end, True)
+        for i, a in enumerate(assignment_list)
+    ]  # fmt: skip
+    for term in officers.TERMS:
+        mine = [a for a in assignment_list if a.term == term.code]
+        summary.officers_per_term[term.code] = len({a.officer for a in mine})
+        summary.assignments_per_term[term.code] = len(mine)
+    summary.officers = len(officer_list)
+    summary.events = len(event_rows)
+
+    tables = [
+        TableRows("country", ("iso3", "name", "geom", "geom_source", "source_note"), country_rows),
+        TableRows("border", (
+            "code", "iso3", "name", "official_length_km", "official_land_km", "official_river_km",
+            "length_source", "length_approximate", "markers_expected", "positions_expected",
+            "demarcated_share", "geom", "geom_source", "synthetic"), border_rows),
+        TableRows("province", (
+            "id", "era", "code", "name", "unit_type", "valid_from", "valid_to", "geom",
+            "geom_source", "is_land_border", "is_coastal", "neighbour_countries", "synthetic"),
+            province_rows),
+        TableRows("commune", (
+            "id", "era", "code", "name", "unit_type", "province_code", "district_name",
+            "valid_from", "valid_to", "geom", "geom_source", "is_land_border", "is_coastal",
+            "neighbour_countries", "border_flag_source", "synthetic"), commune_rows),
+        TableRows("admin_lineage", ("level", "old_code", "new_code", "is_default"), lineage_rows),
+        TableRows("border_segment", (
+            "id", "code", "border_code", "era", "province_code", "valid_from", "valid_to",
+            "official_length_km", "official_land_km", "official_river_km", "length_source",
+            "measured_length_km", "demarcated", "geom", "synthetic"), segment_rows),
+        TableRows("marker", (
+            "id", "border_code", "number", "same_number_index", "sub_number", "marker_class",
+            "size_class", "setting", "material", "planted_by", "elevation_m", "geom",
+            "source_crs", "source_x", "source_y", "source_axis_order", "source_transform",
+            "synthetic"), marker_rows),
+        TableRows("marker_segment", ("marker_id", "era", "segment_id"), marker_segment_rows),
+        TableRows("marker_event", (
+            "id", "marker_id", "status", "event_date", "source_document", "note", "geom",
+            "synthetic"), event_rows),
+        TableRows("officer", ("id", "service_number", "full_name", "rank", "home_unit",
+                              "synthetic"), officer_rows),
+        TableRows("officer_assignment", (
+            "id", "officer_id", "commune_id", "role", "term", "start_date", "end_date",
+            "synthetic"), assignment_rows),
+    ]  # fmt: skip
+    summary.generate_seconds = time.perf_counter() - t0
+    return DemoDataset(seed=seed, tables=tables, summary=summary)
+
+
+def _piece_of(bl: B.BorderLine, ts: Sequence[float]) -> np.ndarray:
+    """Index of the line piece each normalised position falls in."""
+    idx = np.searchsorted(bl.piece_t, np.asarray(ts), side="right") - 1
+    return np.clip(idx, 0, len(bl.piece_km) - 1)
+
+
+def _segment_of_piece(n: int, segs: list[tuple[int, B.Segment]]) -> np.ndarray:
+    out = np.zeros(n, dtype=int)
+    for sid, s in segs:
+        out[s.piece_idx] = sid
+    if (out == 0).any():
+        raise ValueError("a border piece belongs to no segment")
+    return out
+
+
+def write_demo(
+    engine: Engine,
+    dataset: DemoDataset,
+    *,
+    before_commit: Callable[[Connection], None] | None = None,
+) -> DemoSummary:
+    """Replace the database content with ``dataset`` in one transaction.
+
+    ``before_commit`` runs inside the transaction after the rows are written (checks; a
+    test uses it to fail half-way). Any error rolls everything back.
+    """
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        counts = demo_store.replace_all(conn, dataset.tables)
+        if before_commit is not None:
+            before_commit(conn)
+    dataset.summary.table_rows = counts
+    dataset.summary.write_seconds = time.perf_counter() - t0
+    return dataset.summary
+
+
+def build_demo(engine: Engine, *, seed: int = DEFAULT_SEED) -> DemoSummary:
+    """Generate the demo dataset and replace the database content with it."""
+    dataset = generate_demo(seed)
+    summary = write_demo(engine, dataset)
+    log.info("demo dataset built in %.1f s", summary.seconds)
+    return summary
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when the border table has no rows (``--if-empty``)."""
+    with engine.connect() as conn:
+        return not demo_store.has_rows(conn, "border")
+
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DemoDataset",
+    "MultiPolygon",
+    "build_demo",
+    "checksum",
+    "generate_demo",
+    "is_empty",
+    "write_demo",
+]
