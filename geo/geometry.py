@@ -39,10 +39,8 @@ def check_geometry(
     dropped) and a note saying why, unless ``repair`` is False. Anything else raises
     InvalidGeometry with a reason.
     """
-    if geom is None or geom.is_empty:
-        raise InvalidGeometry("empty geometry")
-    if geom.geom_type not in _FAMILY[kind]:
-        raise InvalidGeometry(f"expected a {kind} geometry, got {geom.geom_type}")
+    check_type(geom, kind)
+    assert geom is not None
     coords = shapely.get_coordinates(geom, include_z=False)
     if not np.isfinite(coords).all():
         raise InvalidGeometry("coordinates are not finite numbers (NaN or infinity)")
@@ -65,6 +63,14 @@ def check_geometry(
             raise InvalidGeometry(f"expected one point, got {len(geom.geoms)}")
         geom = geom.geoms[0]
     return CheckedGeometry(to_multi(geom), note)
+
+
+def check_type(geom: BaseGeometry | None, kind: GeometryKind) -> None:
+    """Raise InvalidGeometry if ``geom`` is missing, empty or not of the ``kind`` family."""
+    if geom is None or geom.is_empty:
+        raise InvalidGeometry("empty geometry")
+    if geom.geom_type not in _FAMILY[kind]:
+        raise InvalidGeometry(f"expected a {kind} geometry, got {geom.geom_type}")
 
 
 def _make_valid(geom: BaseGeometry, kind: GeometryKind) -> BaseGeometry:
