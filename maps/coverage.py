@@ -1,0 +1,213 @@
+"""maps.coverage: border communes coloured by officer coverage (pure builder, no DB, no disk).
+
+Each commune feature carries the figures of the coverage API for it (the service merges
+``service.db.coverage.commune_coverage`` rows with display geometry), so tooltips, legend
+and summary show exactly what ``/coverage/communes`` returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+import folium
+from folium.utilities import JsCode
+
+from maps import style
+from maps.assets import Assets, OfflineMap
+from maps.base import Basemap, Tiles, add_outlines, as_features, feature_bounds, finish, new_map
+from maps.elements import ESCAPE_JS, Panel, RegisterLayer, Script, js_const
+
+# Properties every commune feature must have (the coverage API's fields, minus names).
+COMMUNE_FIELDS = (
+    "code",
+    "name",
+    "province_code",
+    "province_name",
+    "is_land_border",
+    "is_coastal",
+    "officers",
+    "officers_by_role",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageFigures:
+    """The totals the summary panel shows (the coverage API's totals for the same filters)."""
+
+    as_of: dt.date
+    era: str
+    province_label: str
+    communes: int
+    land_communes: int
+    coastal_communes: int
+    covered: int
+    uncovered: int
+    officers: int
+    officers_by_role: Mapping[str, int] = field(default_factory=dict)
+    synthetic: bool = False
+
+
+_TOOLTIP_JS = """
+function bmCommuneTooltip(p) {
+    var e = bmEsc;
+    var rows = "", roles = Object.keys(p.officers_by_role).sort();
+    for (var i = 0; i < roles.length; i++) {
+        rows += "<tr><td>" + (BM_ROLES[roles[i]] || roles[i]) + "</td><td class='n'>"
+            + p.officers_by_role[roles[i]] + "</td></tr>";
+    }
+    var where = [p.is_land_border ? "land border" : "", p.is_coastal ? "coastal" : ""]
+        .filter(Boolean).join(", ");
+    return "<b>" + e(p.name) + "</b> <span class='muted'>" + e(p.code) + "</span><br>"
+        + e(p.province_name) + " (" + e(p.province_code) + ") &middot; " + where
+        + "<table><tr><td>Officers</td><td class='n'>" + p.officers + "</td></tr>"
+        + (p.officers ? rows : "<tr><td colspan=2><b>Uncovered</b></td></tr>")
+        + "</table>";
+}
+"""
+
+_ON_EACH = JsCode(
+    "function (feature, layer) {"
+    " layer.bindTooltip(bmCommuneTooltip(feature.properties),"
+    " {sticky: true, className: 'bm-tip'}); }"
+)
+
+
+def _check(features: dict[str, Any]) -> None:
+    for f in features["features"]:
+        missing = [k for k in COMMUNE_FIELDS if k not in f.get("properties", {})]
+        if missing:
+            raise ValueError(f"commune feature lacks {', '.join(missing)}")
+
+
+def _style(feature: dict[str, Any]) -> dict[str, Any]:
+    cls = style.coverage_class(int(feature["properties"]["officers"]))
+    uncovered = cls is style.UNCOVERED
+    return {
+        "fillColor": cls.fill,
+        "fillOpacity": 0.85 if uncovered else 0.75,
+        "color": cls.line,
+        "weight": 1.6 if uncovered else 0.6,
+        "dashArray": "3 2" if uncovered else None,
+    }
+
+
+def _highlight(feature: dict[str, Any]) -> dict[str, Any]:
+    return {"weight": 3, "color": "#000000"}
+
+
+def _layer(features: list[dict[str, Any]], name: str, css: str) -> folium.GeoJson:
+    # Feature ids = commune codes: Folium keys its per-feature style switch on them.
+    keyed = [{**f, "id": f["properties"]["code"]} for f in features]
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": keyed},
+        name=name,
+        style_function=_style,
+        highlight_function=_highlight,
+        on_each_feature=_ON_EACH,
+        className=css,
+    )
+
+
+def legend_html(class_counts: Mapping[str, int]) -> str:
+    """Legend rows: one per coverage class, with how many communes on the map are in it."""
+    rows = []
+    for cls in style.COVERAGE_CLASSES:
+        dash = "border-style:dashed;border-width:2px;" if cls is style.UNCOVERED else ""
+        rows.append(
+            f'<tr data-class="{cls.key}"><td><span class="bm-swatch" style="background:'
+            f'{cls.fill};border-color:{cls.line};{dash}"></span>{escape(cls.label)}</td>'
+            f'<td class="n">{class_counts.get(cls.key, 0)}</td></tr>'
+        )
+    rows.append(
+        f'<tr><td><span class="bm-swatch line" style="border-color:{style.BORDER_LINE}">'
+        "</span>Land border</td><td></td></tr>"
+        f'<tr><td><span class="bm-swatch line" style="border-color:{style.PROVINCE_LINE};'
+        'border-top-style:dashed"></span>Province outline</td><td></td></tr>'
+    )
+    return (
+        "<h3>Seconded officers per commune</h3>"
+        f'<table id="bm-legend-table">{"".join(rows)}</table>'
+        '<div class="muted">Communes per class on this map</div>'
+    )
+
+
+def summary_html(fig: CoverageFigures) -> str:
+    """The summary panel: the coverage API's totals for the map's filters."""
+    both = fig.land_communes + fig.coastal_communes - fig.communes
+    pct = f"{100.0 * fig.covered / fig.communes:.1f} %" if fig.communes else "n/a"
+    role_rows = "".join(
+        f'<tr data-role="{escape(role)}"><td>&nbsp;&nbsp;{escape(style.role_label(role))}</td>'
+        f'<td class="n">{n}</td></tr>'
+        for role, n in sorted(fig.officers_by_role.items())
+    )
+    era = "pre-2025 units" if fig.era == "pre2025" else "units since 1 Jul 2025"
+    return (
+        f"<h3>Officer coverage, {fig.as_of.isoformat()}</h3>"
+        f'<div class="muted">{escape(fig.province_label)} &middot; {era}</div>'
+        '<table id="bm-summary-table">'
+        f'<tr data-key="communes"><td>Border communes</td><td class="n">{fig.communes}</td></tr>'
+        f'<tr data-key="land_communes"><td>&nbsp;&nbsp;on the land border</td>'
+        f'<td class="n">{fig.land_communes}</td></tr>'
+        f'<tr data-key="coastal_communes"><td>&nbsp;&nbsp;coastal</td>'
+        f'<td class="n">{fig.coastal_communes}</td></tr>'
+        + (f'<tr><td>&nbsp;&nbsp;(both)</td><td class="n">{both}</td></tr>' if both > 0 else "")
+        + f'<tr data-key="covered"><td>Covered</td><td class="n">{fig.covered}</td></tr>'
+        f'<tr data-key="uncovered"><td><b>Uncovered</b></td>'
+        f'<td class="n">{fig.uncovered}</td></tr>'
+        f'<tr data-key="covered_pct"><td>Share covered</td><td class="n">{pct}</td></tr>'
+        f'<tr data-key="officers"><td>Officers seconded</td><td class="n">{fig.officers}</td></tr>'
+        f"{role_rows}</table>"
+        '<div class="muted">Officers by role count each officer once per role.</div>'
+    )
+
+
+def coverage_map(
+    communes: Any,
+    figures: CoverageFigures,
+    *,
+    basemap: Basemap,
+    assets: Assets,
+    tiles: Tiles | None = None,
+) -> OfflineMap:
+    """The officer-coverage map of the border communes.
+
+    Parameters
+    ----------
+    communes
+        FeatureCollection (or GeoDataFrame in any CRS) of the border communes, one feature
+        each, with the properties in ``COMMUNE_FIELDS`` (officer counts only, no names).
+    figures
+        The totals for the same filters, shown in the summary panel.
+    basemap, assets, tiles
+        See :mod:`maps.base` and :mod:`maps.assets`.
+
+    Returns
+    -------
+    OfflineMap
+        Land-border and coastal-only communes as two layers, outlines, legend, summary.
+    """
+    data = as_features(communes)
+    _check(data)
+    m = new_map(assets=assets, basemap=basemap, tiles=tiles, synthetic=figures.synthetic)
+    m.add_child(Script(js_const("BM_ROLES", style.ROLE_LABELS) + ESCAPE_JS + _TOOLTIP_JS))
+    land = [f for f in data["features"] if f["properties"]["is_land_border"]]
+    coastal = [f for f in data["features"] if not f["properties"]["is_land_border"]]
+    for key, feats, name in (
+        ("communes_land", land, f"Land-border communes ({len(land)})"),
+        ("communes_coastal", coastal, f"Coastal communes ({len(coastal)})"),
+    ):
+        layer = _layer(feats, name, f"bm-commune {key}")
+        layer.add_to(m)
+        m.add_child(RegisterLayer(key, layer))
+    add_outlines(m, basemap)
+    counts = Counter(
+        style.coverage_class(int(f["properties"]["officers"])).key for f in data["features"]
+    )
+    m.add_child(Panel(legend_html(counts), dom_id="bm-legend", position="bottomright"))
+    m.add_child(Panel(summary_html(figures), dom_id="bm-summary", position="topleft"))
+    return finish(m, bounds=feature_bounds(data))  # type: ignore[return-value]

@@ -1,0 +1,130 @@
+"""maps.progress: border segments coloured by % demarcated, with charts (pure builder).
+
+A side panel shows a bar per segment (% of the line demarcated) and a timeline of markers
+planted per year, as inline SVG drawn here: nothing to download, readable offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from maps import style
+from maps.assets import Assets, OfflineMap
+from maps.base import Basemap, Tiles, add_outlines, as_features, feature_bounds, finish, new_map
+from maps.charts import Bar, percent_bars_svg, year_bars_svg
+from maps.elements import ESCAPE_JS, Panel, RegisterLayer, Script
+from maps.segments import TOOLTIP_JS, progress_legend_rows, segments_layer
+
+
+@dataclass(frozen=True, slots=True)
+class BorderFigures:
+    """Progress of one border (the progress API's border row) for the summary panel."""
+
+    border_code: str
+    border_name: str
+    pct_km: float | None
+    km_demarcated: float | None
+    length_km: float | None
+    markers_planted: int
+    markers_total: int
+    pct_markers: float | None
+
+
+def _fmt(v: float | None, unit: str) -> str:
+    return "n/a" if v is None else f"{v:,.1f}{unit}"
+
+
+def summary_html(borders: Sequence[BorderFigures], as_of: dt.date, scope: str) -> str:
+    """One row per border: % of the line demarcated, km, markers planted."""
+    rows = "".join(
+        f'<tr data-border="{escape(b.border_code)}"><td>{escape(b.border_name)}</td>'
+        f'<td class="n">{_fmt(b.pct_km, " %")}</td>'
+        f'<td class="n">{_fmt(b.km_demarcated, "")} / {_fmt(b.length_km, " km")}</td>'
+        f'<td class="n">{b.markers_planted} / {b.markers_total}</td></tr>'
+        for b in borders
+    )
+    return (
+        f"<h3>Demarcation progress, {as_of.isoformat()}</h3>"
+        f'<div class="muted">{escape(scope)}</div>'
+        '<table id="bm-summary-table"><tr class="muted"><td></td><td>line</td><td>km</td>'
+        f"<td>markers planted</td></tr>{rows}</table>"
+    )
+
+
+def chart_html(segments: dict[str, Any], planting: Mapping[int, int]) -> str:
+    """The chart panel: % demarcated per segment, then markers planted per year."""
+    feats = sorted(
+        segments["features"],
+        key=lambda f: (f["properties"]["border_code"], f["properties"]["segment_code"]),
+    )
+    bars = [
+        Bar(
+            label=f["properties"]["segment_code"],
+            pct=f["properties"]["pct_km"],
+            colour=style.progress_colour(f["properties"]["pct_km"]),
+            note=str(f["properties"]["province_name"]),
+        )
+        for f in feats
+    ]
+    return (
+        "<h3>Line demarcated per segment</h3>"
+        + percent_bars_svg(bars, title="Percent of each segment's line demarcated")
+        + "<h3 style='margin-top:8px'>Markers planted per year</h3>"
+        + year_bars_svg(planting, title="Markers first planted per year (dashed: cumulative)")
+    )
+
+
+def progress_map(
+    segments: Any,
+    borders: Sequence[BorderFigures],
+    planting: Mapping[int, int],
+    *,
+    as_of: dt.date,
+    scope: str,
+    basemap: Basemap,
+    assets: Assets,
+    tiles: Tiles | None = None,
+    synthetic: bool,
+) -> OfflineMap:
+    """The progress map of the border segments.
+
+    Parameters
+    ----------
+    segments
+        Lines (FeatureCollection or GeoDataFrame) with ``maps.segments.SEGMENT_FIELDS``.
+    borders
+        Border-level figures for the summary panel.
+    planting
+        Markers first planted per year (the timeline).
+    as_of, scope
+        Date and a human description of the filters, for the panel titles.
+    """
+    lines = as_features(segments)
+    m = new_map(assets=assets, basemap=basemap, tiles=tiles, synthetic=synthetic)
+    m.add_child(Script(ESCAPE_JS + TOOLTIP_JS))
+    add_outlines(m, basemap)
+    n = len(lines["features"])
+    layer = segments_layer(lines, name=f"Segments by progress ({n})", weight=6)
+    layer.add_to(m)
+    m.add_child(RegisterLayer("segments", layer))
+    m.add_child(Panel(summary_html(borders, as_of, scope), dom_id="bm-summary", position="topleft"))
+    m.add_child(
+        Panel(
+            f'<h3>Line demarcated</h3><table id="bm-legend-table">{progress_legend_rows()}</table>',
+            dom_id="bm-legend",
+            position="bottomleft",
+        )
+    )
+    m.add_child(
+        Panel(
+            chart_html(lines, planting),
+            dom_id="bm-chart",
+            position="bottomright",
+            css_class="bm-chart",
+        )
+    )
+    return finish(m, bounds=feature_bounds(lines))  # type: ignore[return-value]

@@ -1,0 +1,96 @@
+"""maps.segments: border segments coloured by demarcation progress (markers and progress maps).
+
+Segment features carry the progress API's figures for that segment (``/progress/segments``):
+``segment_code``, ``border_code``, ``province_name``, ``pct_km``, ``km_demarcated``,
+``length_km``, ``markers_planted``, ``markers_total``, ``pct_markers``. The colour is
+``pct_km``, the share of the line between planted markers.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import folium
+from folium.utilities import JsCode
+
+from maps import style
+
+SEGMENT_FIELDS = (
+    "segment_code",
+    "border_code",
+    "province_name",
+    "pct_km",
+    "km_demarcated",
+    "length_km",
+    "markers_planted",
+    "markers_total",
+    "pct_markers",
+)
+
+TOOLTIP_JS = """
+function bmPct(v) { return v === null || v === undefined ? "n/a" : v.toFixed(1) + " %"; }
+function bmKm(v) { return v === null || v === undefined ? "n/a" : v.toFixed(1) + " km"; }
+function bmSegmentTooltip(p) {
+    var e = bmEsc;
+    return "<b>Segment " + e(p.segment_code) + "</b><br>" + e(p.province_name)
+        + "<table><tr><td>Demarcated (line)</td><td class='n'>" + bmPct(p.pct_km) + "</td></tr>"
+        + "<tr><td>Km demarcated</td><td class='n'>" + bmKm(p.km_demarcated) + " of "
+        + bmKm(p.length_km) + "</td></tr>"
+        + "<tr><td>Markers planted</td><td class='n'>" + p.markers_planted + " of "
+        + p.markers_total + "</td></tr></table>";
+}
+"""
+
+_ON_EACH = JsCode(
+    "function (feature, layer) {"
+    " layer.bindTooltip(bmSegmentTooltip(feature.properties),"
+    " {sticky: true, className: 'bm-tip'}); }"
+)
+
+
+def check_segments(features: dict[str, Any]) -> None:
+    """Raise when a segment feature lacks one of ``SEGMENT_FIELDS``."""
+    for f in features["features"]:
+        missing = [k for k in SEGMENT_FIELDS if k not in f.get("properties", {})]
+        if missing:
+            raise ValueError(f"segment feature lacks {', '.join(missing)}")
+
+
+def segments_layer(
+    features: dict[str, Any], *, name: str, weight: float, css: str = "bm-segment"
+) -> folium.GeoJson:
+    """One GeoJSON layer of segment lines, coloured by ``pct_km``, with tooltips."""
+    check_segments(features)
+    keyed = [
+        {**f, "id": f["properties"]["segment_code"]}
+        for f in features["features"]
+        if f.get("geometry")
+    ]
+
+    def _style(feature: dict[str, Any]) -> dict[str, Any]:
+        pct = feature["properties"]["pct_km"]
+        return {"color": style.progress_colour(pct), "weight": weight, "opacity": 0.95}
+
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": keyed},
+        name=name,
+        style_function=_style,
+        highlight_function=lambda f: {"weight": weight + 3},
+        on_each_feature=_ON_EACH,
+        className=css,
+    )
+
+
+def progress_legend_rows() -> str:
+    """Legend rows of the progress classes (line swatches)."""
+    rows = [
+        f'<tr><td><span class="bm-swatch line" style="border-color:{c.colour}"></span>'
+        f"{escape(c.label)}</td></tr>"
+        for c in style.PROGRESS_CLASSES
+    ]
+    rows.append(
+        f'<tr><td><span class="bm-swatch line" style="border-color:{style.NO_PROGRESS_COLOUR}">'
+        "</span>no figure</td></tr>"
+    )
+    return "".join(rows)

@@ -1,0 +1,247 @@
+"""service.db.maplayers: display geometry and point data for the web maps, built in PostGIS.
+
+Geometry for maps is simplified (``ST_SimplifyPreserveTopology``, tolerance in degrees),
+stripped of points closer than 1e-5 degrees and written with 5 decimals
+(``ST_AsGeoJSON(..., 5)``, about 1 m): the figures come from :mod:`service.db.coverage`
+and :mod:`service.db.progress`, this module only draws. Results are GeoJSON dicts, ready
+for the :mod:`maps` builders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import Text
+
+from service.db.units import Executor, era_on, valid_on
+
+# Default tolerances (degrees): about 30 m for communes and segments, 1 km for the basemap.
+COMMUNE_TOLERANCE = 0.0003
+LINE_TOLERANCE = 0.0003
+BASEMAP_TOLERANCE = 0.01
+# The basemap is cut to this box around Vietnam (lon/lat): China need not be drawn whole.
+BASEMAP_BOX = (97.0, 4.0, 115.0, 26.5)
+
+
+def _display(col: str) -> str:
+    """SQL: ``col`` simplified by ``:tol``, de-duplicated at 1e-5 and written as GeoJSON."""
+    return (
+        f"ST_AsGeoJSON(ST_RemoveRepeatedPoints(ST_SimplifyPreserveTopology({col}, :tol),"
+        " 0.00001), 5)"
+    )
+
+
+def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _feature(geom: str | None, props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": json.loads(geom) if geom else None,
+        "properties": props,
+    }
+
+
+def data_version(db: Executor) -> int:
+    """The counter every write bumps (one row, table ``data_version``)."""
+    return int(db.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one())
+
+
+def commune_shapes(
+    db: Executor, *, era: str, codes: Sequence[str], tolerance: float = COMMUNE_TOLERANCE
+) -> dict[str, dict[str, Any] | None]:
+    """Display geometry of the communes ``codes`` of ``era``, by code."""
+    stmt = text(
+        f"SELECT c.code, {_display('c.geom')} AS g FROM commune c"
+        " WHERE c.era = :era AND c.code = ANY(:codes)"
+    ).bindparams(bindparam("codes", type_=ARRAY(Text)))
+    rows = db.execute(stmt, {"era": era, "codes": list(codes), "tol": tolerance})
+    return {r.code: json.loads(r.g) if r.g else None for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class BasemapLayers:
+    """GeoJSON of the offline basemap of one date: countries, provinces, border lines."""
+
+    countries: dict[str, Any]
+    provinces: dict[str, Any]
+    borders: dict[str, Any]
+
+
+def basemap_layers(
+    db: Executor,
+    *,
+    as_of: dt.date,
+    province: str | None = None,
+    tolerance: float = BASEMAP_TOLERANCE,
+) -> BasemapLayers:
+    """Country outlines (cut to the region), provinces valid on ``as_of``, land borders.
+
+    With ``province`` only that province's outline is drawn (finer, at a tenth of the
+    tolerance); the countries and border lines stay whole for orientation.
+    """
+    box = "ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)"
+    params: dict[str, Any] = dict(
+        zip(("x0", "y0", "x1", "y1"), BASEMAP_BOX, strict=True), tol=tolerance
+    )
+    countries = db.execute(
+        text(
+            f"SELECT iso3, name, {_display(f'ST_Intersection(geom, {box})')} AS g"
+            f" FROM country WHERE geom && {box} ORDER BY iso3"
+        ),
+        params,
+    )
+    country_fc = _fc([_feature(r.g, {"iso3": r.iso3, "name": r.name}) for r in countries])
+    provinces = db.execute(
+        text(
+            f"SELECT p.code, p.name, {_display('p.geom')} AS g FROM province p"
+            f" WHERE {valid_on('p')} AND p.geom IS NOT NULL"
+            " AND (CAST(:province AS text) IS NULL OR p.code = CAST(:province AS text))"
+            " ORDER BY p.code"
+        ),
+        {
+            "era": era_on(as_of),
+            "as_of": as_of,
+            "province": province,
+            "tol": tolerance / 10 if province else tolerance,
+        },
+    )
+    province_fc = _fc([_feature(r.g, {"code": r.code, "name": r.name}) for r in provinces])
+    borders = db.execute(
+        text(
+            f"SELECT code, name, {_display('geom')} AS g FROM border"
+            " WHERE geom IS NOT NULL ORDER BY code"
+        ),
+        {"tol": tolerance / 10},
+    )
+    border_fc = _fc([_feature(r.g, {"code": r.code, "name": r.name}) for r in borders])
+    return BasemapLayers(countries=country_fc, provinces=province_fc, borders=border_fc)
+
+
+def segment_lines(
+    db: Executor,
+    *,
+    as_of: dt.date,
+    border: str | None = None,
+    province: str | None = None,
+    tolerance: float = LINE_TOLERANCE,
+) -> dict[str, dict[str, Any] | None]:
+    """Display geometry of the border segments valid on ``as_of``, by segment code."""
+    rows = db.execute(
+        text(
+            f"SELECT s.code, {_display('s.geom')} AS g FROM border_segment s"
+            f" WHERE {valid_on('s')}"
+            " AND (CAST(:border AS text) IS NULL OR s.border_code = CAST(:border AS text))"
+            " AND (CAST(:province AS text) IS NULL OR s.province_code = CAST(:province AS text))"
+        ),
+        {
+            "era": era_on(as_of),
+            "as_of": as_of,
+            "border": border,
+            "province": province,
+            "tol": tolerance,
+        },
+    )
+    return {r.code: json.loads(r.g) if r.g else None for r in rows}
+
+
+# Markers with a status on :as_of (as in service.db.progress), optionally those on the
+# segments of one border / province of the era in force.
+_MARKERS = f"""
+WITH st AS (SELECT * FROM marker_status_as_of(:as_of)),
+seg AS (
+  SELECT s.id FROM border_segment s
+  WHERE {valid_on("s")}
+    AND (CAST(:province AS text) IS NULL OR s.province_code = CAST(:province AS text))
+)
+SELECT m.id, m.label, m.border_code, m.marker_class, m.synthetic, st.status,
+       round(ST_Y(m.geom)::numeric, 5) AS lat, round(ST_X(m.geom)::numeric, 5) AS lon,
+       (SELECT jsonb_agg(jsonb_build_array(e.event_date, e.status)
+                         ORDER BY e.event_date, e.id)
+        FROM marker_event e WHERE e.marker_id = m.id AND e.event_date <= :as_of) AS history
+FROM marker m
+JOIN st ON st.marker_id = m.id
+WHERE (CAST(:border AS text) IS NULL OR m.border_code = CAST(:border AS text))
+  AND (CAST(:province AS text) IS NULL OR EXISTS (
+        SELECT 1 FROM marker_segment ms JOIN seg ON seg.id = ms.segment_id
+        WHERE ms.marker_id = m.id AND ms.era = :era))
+ORDER BY m.border_code, m.number, m.sub_number NULLS FIRST, m.same_number_index NULLS FIRST
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerPoint:
+    """A marker as the markers map draws it: position, label, class, status and history."""
+
+    lat: float
+    lon: float
+    label: str
+    border_code: str
+    marker_class: str
+    status: str
+    history: list[tuple[str, str]]
+    synthetic: bool
+
+
+def marker_points(
+    db: Executor, *, as_of: dt.date, border: str | None = None, province: str | None = None
+) -> list[MarkerPoint]:
+    """Every marker with a status on ``as_of`` (its history up to that date)."""
+    rows = db.execute(
+        text(_MARKERS),
+        {"as_of": as_of, "era": era_on(as_of), "border": border, "province": province},
+    )
+    return [
+        MarkerPoint(
+            lat=float(r.lat),
+            lon=float(r.lon),
+            label=r.label,
+            border_code=r.border_code,
+            marker_class=r.marker_class,
+            status=r.status,
+            history=[(str(d), str(s)) for d, s in (r.history or [])],
+            synthetic=bool(r.synthetic),
+        )
+        for r in rows
+    ]
+
+
+_PLANTING = f"""
+WITH seg AS (
+  SELECT s.id FROM border_segment s
+  WHERE {valid_on("s")}
+    AND (CAST(:province AS text) IS NULL OR s.province_code = CAST(:province AS text))
+),
+first_planted AS (
+  SELECT e.marker_id, min(e.event_date) AS d
+  FROM marker_event e
+  WHERE e.status = 'planted' AND e.event_date <= :as_of
+  GROUP BY e.marker_id
+)
+SELECT extract(year FROM fp.d)::int AS year, count(*) AS n
+FROM first_planted fp
+JOIN marker m ON m.id = fp.marker_id
+WHERE (CAST(:border AS text) IS NULL OR m.border_code = CAST(:border AS text))
+  AND (CAST(:province AS text) IS NULL OR EXISTS (
+        SELECT 1 FROM marker_segment ms JOIN seg ON seg.id = ms.segment_id
+        WHERE ms.marker_id = m.id AND ms.era = :era))
+GROUP BY 1 ORDER BY 1
+"""
+
+
+def planting_by_year(
+    db: Executor, *, as_of: dt.date, border: str | None = None, province: str | None = None
+) -> dict[int, int]:
+    """Markers first planted in each year, up to ``as_of`` (filters as in marker_points)."""
+    rows = db.execute(
+        text(_PLANTING),
+        {"as_of": as_of, "era": era_on(as_of), "border": border, "province": province},
+    )
+    return {int(r.year): int(r.n) for r in rows}

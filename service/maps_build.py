@@ -1,0 +1,205 @@
+"""service.maps_build: load what each web map shows and hand it to the :mod:`maps` builders.
+
+Shared by the routes (``/maps/...``) and the CLI (``bordermap map ...``). The figures come
+from :mod:`service.db.coverage` and :mod:`service.db.progress` (the same functions as
+``/coverage/communes`` and ``/progress/segments``), the display geometry from
+:mod:`service.db.maplayers`. Filters must be checked before (``service.routes.report_params``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from maps.assets import Assets, OfflineMap
+from maps.base import Basemap, Tiles
+from maps.coverage import CoverageFigures, coverage_map
+from maps.markers import markers_map
+from maps.progress import BorderFigures, progress_map
+from service.db import maplayers
+from service.db.coverage import commune_coverage, coverage_summary
+from service.db.progress import Progress, border_progress, segment_progress
+from service.db.units import Executor, era_on
+from service.settings import Settings
+
+MapKind = Literal["coverage", "markers", "progress"]
+KINDS: tuple[MapKind, ...] = ("coverage", "markers", "progress")
+BORDER_NAMES = {"CN": "Vietnam–China", "LA": "Vietnam–Laos", "KH": "Vietnam–Cambodia"}
+
+
+@dataclass(frozen=True, slots=True)
+class MapQuery:
+    """One map and its (already checked) filters; hashable, so it keys the map cache."""
+
+    kind: MapKind
+    as_of: dt.date
+    province: str | None = None
+    border: str | None = None
+
+
+def tiles_of(settings: Settings) -> Tiles | None:
+    """The operator's tile layer, if one is configured (the only external host allowed)."""
+    if not settings.tiles_url:
+        return None
+    return Tiles(url=settings.tiles_url, attribution=settings.tiles_attribution)
+
+
+def build_map(db: Executor, query: MapQuery, *, settings: Settings, assets: Assets) -> OfflineMap:
+    """The folium map for ``query``, read in one snapshot of ``db``."""
+    base = maplayers.basemap_layers(db, as_of=query.as_of, province=query.province)
+    basemap = Basemap(countries=base.countries, provinces=base.provinces, borders=base.borders)
+    tiles = tiles_of(settings)
+    if query.kind == "coverage":
+        return _coverage(db, query, basemap, tiles, assets)
+    if query.kind == "markers":
+        return _markers(db, query, basemap, tiles, assets)
+    return _progress(db, query, basemap, tiles, assets)
+
+
+def _feature(geometry: dict[str, Any] | None, props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def _coverage(
+    db: Executor, q: MapQuery, basemap: Basemap, tiles: Tiles | None, assets: Assets
+) -> OfflineMap:
+    rows = commune_coverage(db, as_of=q.as_of, province=q.province)
+    summary = coverage_summary(db, as_of=q.as_of, province=q.province)
+    shapes = maplayers.commune_shapes(db, era=era_on(q.as_of), codes=[r.code for r in rows])
+    features = [
+        _feature(
+            shapes.get(r.code),
+            {
+                "code": r.code,
+                "name": r.name,
+                "province_code": r.province_code,
+                "province_name": r.province_name,
+                "is_land_border": r.is_land_border,
+                "is_coastal": r.is_coastal,
+                "officers": r.officers,
+                "officers_by_role": r.officers_by_role,
+            },
+        )
+        for r in rows
+    ]
+    t = summary.totals
+    label = (
+        f"{summary.provinces[0].province_name} ({q.province})"
+        if q.province and summary.provinces
+        else "All border provinces"
+    )
+    figures = CoverageFigures(
+        as_of=q.as_of,
+        era=summary.era,
+        province_label=label,
+        communes=t.communes,
+        land_communes=t.land_communes,
+        coastal_communes=t.coastal_communes,
+        covered=t.covered,
+        uncovered=t.uncovered,
+        officers=t.officers,
+        officers_by_role=t.officers_by_role,
+        synthetic=summary.synthetic,
+    )
+    return coverage_map(
+        {"type": "FeatureCollection", "features": features},
+        figures,
+        basemap=basemap,
+        assets=assets,
+        tiles=tiles,
+    )
+
+
+def _segments(db: Executor, q: MapQuery) -> tuple[list[Progress], dict[str, Any]]:
+    rows = segment_progress(db, as_of=q.as_of, border=q.border, province=q.province)
+    lines = maplayers.segment_lines(db, as_of=q.as_of, border=q.border, province=q.province)
+    features = [
+        _feature(
+            lines.get(r.segment_code or ""),
+            {
+                "segment_code": r.segment_code,
+                "border_code": r.border_code,
+                "province_name": r.province_name,
+                "pct_km": r.pct_km,
+                "km_demarcated": r.km_demarcated,
+                "length_km": r.length_km,
+                "markers_planted": r.markers_planted,
+                "markers_total": r.markers_total,
+                "pct_markers": r.pct_markers,
+            },
+        )
+        for r in rows
+    ]
+    return rows, {"type": "FeatureCollection", "features": features}
+
+
+def _markers(
+    db: Executor, q: MapQuery, basemap: Basemap, tiles: Tiles | None, assets: Assets
+) -> OfflineMap:
+    points = maplayers.marker_points(db, as_of=q.as_of, border=q.border, province=q.province)
+    seg_rows, segments = _segments(db, q)
+    features = [
+        _feature(
+            {"type": "Point", "coordinates": [p.lon, p.lat]},
+            {
+                "label": p.label,
+                "border_code": p.border_code,
+                "marker_class": p.marker_class,
+                "status": p.status,
+                "history": p.history,
+            },
+        )
+        for p in points
+    ]
+    synthetic = any(p.synthetic for p in points) or any(r.synthetic for r in seg_rows)
+    return markers_map(
+        {"type": "FeatureCollection", "features": features},
+        segments,
+        as_of=q.as_of,
+        basemap=basemap,
+        assets=assets,
+        tiles=tiles,
+        synthetic=synthetic,
+    )
+
+
+def scope_label(q: MapQuery, province_name: str | None) -> str:
+    """Human description of the border/province filters."""
+    border = BORDER_NAMES.get(q.border or "", "All borders")
+    where = f"{province_name or q.province} ({q.province})" if q.province else "all provinces"
+    return f"{border} · {where}"
+
+
+def _progress(
+    db: Executor, q: MapQuery, basemap: Basemap, tiles: Tiles | None, assets: Assets
+) -> OfflineMap:
+    seg_rows, segments = _segments(db, q)
+    borders = border_progress(db, as_of=q.as_of, border=q.border, province=q.province)
+    planting = maplayers.planting_by_year(db, as_of=q.as_of, border=q.border, province=q.province)
+    figures = [
+        BorderFigures(
+            border_code=b.border_code,
+            border_name=b.border_name,
+            pct_km=b.pct_km,
+            km_demarcated=b.km_demarcated,
+            length_km=b.length_km,
+            markers_planted=b.markers_planted,
+            markers_total=b.markers_total,
+            pct_markers=b.pct_markers,
+        )
+        for b in borders
+    ]
+    province_name = next((b.province_name for b in borders if b.province_name), None)
+    synthetic = any(r.synthetic for r in seg_rows) or any(b.synthetic for b in borders)
+    return progress_map(
+        segments,
+        figures,
+        planting,
+        as_of=q.as_of,
+        scope=scope_label(q, province_name),
+        basemap=basemap,
+        assets=assets,
+        tiles=tiles,
+        synthetic=synthetic,
+    )

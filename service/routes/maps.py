@@ -1,0 +1,205 @@
+"""service.routes.maps: the offline web maps (``/maps/...``) and their vendored assets.
+
+Map HTML is cached per app in an LRU keyed by (map, filters, asset URL, data version).
+The data version is read first, in the same REPEATABLE READ snapshot as the map's data,
+so a cached page always matches the version it is filed under: after any write the
+version moves on and the next request builds a new map; nothing stale is served.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
+from service.db.maplayers import data_version
+from service.deps import SessionDep, SettingsDep
+from service.errors import NotFound
+from service.maps_build import MapKind, MapQuery, build_map
+from service.routes import report_params as params
+from service.routes.report_docs import AS_OF_DOC, BORDER_DOC, DATE, ERRORS, PROVINCE_DOC
+
+router = APIRouter(prefix="/maps", tags=["maps"])
+
+CacheKey = tuple[MapQuery, str, int]
+
+
+class MapCache:
+    """A small thread-safe LRU of rendered map pages."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._items: OrderedDict[CacheKey, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: CacheKey) -> str | None:
+        """The page filed under ``key``, or None."""
+        with self._lock:
+            html = self._items.get(key)
+            if html is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return html
+
+    def put(self, key: CacheKey, html: str) -> None:
+        """File ``html`` under ``key``, dropping the least recently used beyond ``size``."""
+        with self._lock:
+            self._items[key] = html
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_STATE_LOCK = threading.Lock()
+
+
+def get_map_cache(request: Request) -> MapCache:
+    """The app's map cache (one per app, made on first use)."""
+    state = request.app.state
+    with _STATE_LOCK:
+        cache = getattr(state, "map_cache", None)
+        if cache is None:
+            cache = state.map_cache = MapCache()
+    return cache
+
+
+MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
+
+
+def static_url(request: Request, base_url: str | None) -> str:
+    """Root-relative URL of the static route (no host: the page works under any name)."""
+    prefix = urlsplit(base_url).path.rstrip("/") if base_url else request.scope.get("root_path", "")
+    return f"{prefix}{DEFAULT_STATIC_URL}"
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    cache: MapCache,
+    kind: MapKind,
+    allowed: tuple[str, ...],
+    as_of: str | None,
+    province: str | None = None,
+    border: str | None = None,
+) -> HTMLResponse:
+    params.only(request, *allowed)
+    # One snapshot for the version and every query of the map.
+    conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    day = params.as_of(as_of)
+    query = MapQuery(
+        kind=kind,
+        as_of=day,
+        province=params.province(conn, province, day),
+        border=params.border(border),
+    )
+    assets_url = static_url(request, settings.base_url)
+    version = data_version(conn)
+    key = (query, assets_url, version)
+    html = cache.get(key)
+    if html is None:
+        m = build_map(conn, query, settings=settings, assets=Assets.served(assets_url))
+        html = m.get_root().render()
+        cache.put(key, html)
+    return HTMLResponse(html, headers={"X-Data-Version": str(version)})
+
+
+_HTML: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}}, "description": "A Leaflet map page"}
+}
+
+
+@router.get(
+    "/coverage",
+    response_class=HTMLResponse,
+    responses={**ERRORS, **_HTML},
+    summary="Map: border communes coloured by officer coverage",
+)
+def coverage_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    cache: MapCacheDep,
+    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
+    province: str | None = Query(None, description=PROVINCE_DOC),
+) -> HTMLResponse:
+    """Border communes coloured by seconded officers, with legend, summary and tooltips."""
+    return _page(
+        request, session, settings, cache, "coverage", ("as_of", "province"), as_of, province
+    )
+
+
+@router.get(
+    "/markers",
+    response_class=HTMLResponse,
+    responses={**ERRORS, **_HTML},
+    summary="Map: every border marker by status, over segments by progress",
+)
+def markers_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    cache: MapCacheDep,
+    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
+    province: str | None = Query(None, description=PROVINCE_DOC),
+    border: str | None = Query(None, description=BORDER_DOC),
+) -> HTMLResponse:
+    """Clustered markers coloured by status (popup: label, class, history)."""
+    return _page(
+        request,
+        session,
+        settings,
+        cache,
+        "markers",
+        ("as_of", "province", "border"),
+        as_of,
+        province,
+        border,
+    )
+
+
+@router.get(
+    "/progress",
+    response_class=HTMLResponse,
+    responses={**ERRORS, **_HTML},
+    summary="Map: border segments by % demarcated, with charts",
+)
+def progress_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    cache: MapCacheDep,
+    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
+    province: str | None = Query(None, description=PROVINCE_DOC),
+    border: str | None = Query(None, description=BORDER_DOC),
+) -> HTMLResponse:
+    """Segments coloured by % demarcated; bars per segment and planting per year."""
+    return _page(
+        request,
+        session,
+        settings,
+        cache,
+        "progress",
+        ("as_of", "province", "border"),
+        as_of,
+        province,
+        border,
+    )
+
+
+@router.get("/static/{path:path}", include_in_schema=False, name="map_static")
+def static(path: str) -> FileResponse:
+    """A vendored JS/CSS/image/licence file (only those in the manifest; versioned paths)."""
+    file = static_files().get(path)
+    if file is None:
+        raise NotFound(f"no map asset {path!r}")
+    return FileResponse(file, headers={"Cache-Control": "public, max-age=31536000, immutable"})
