@@ -186,7 +186,7 @@ def parse_marker(row: Row, geo: Geo | None, ctx: Context) -> dict[str, Any]:
     if status is not None and status_date is None and not c.row.get(*STATUS_DATE)[1]:
         c.fail("status_date", f"status {status!r} needs a date")
     if status_date is not None:
-        if status is None:
+        if status is None and fields.is_empty(row.get(*STATUS)[1]):
             c.fail("status", "a status_date needs a status")
         if not EARLIEST <= status_date <= ctx.today:
             c.fail("status_date", f"{status_date.isoformat()} is not between 1885 and today")

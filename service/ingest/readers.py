@@ -174,7 +174,7 @@ def open_source(path: Path, layer: str | None = None) -> Source:
     if path.is_dir():
         raise SourceError(f"{path} is a folder: give a file")
     if path.stat().st_size == 0:
-        raise SourceError(f"{path} is empty (0 bytes)")
+        raise SourceError(f"{path.name} is empty (0 bytes)")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _open_csv(path)
