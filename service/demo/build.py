@@ -55,7 +55,12 @@ class DemoDataset:
 
 def ewkb(geom: BaseGeometry) -> str:
     """Hex EWKB with SRID 4326, as PostGIS reads it from COPY text."""
-    return str(shapely.to_wkb(shapely.set_srid(geom, 4326), hex=True, include_srid=True))
+    return str(ewkb_all(np.array([geom], dtype=object))[0])
+
+
+def ewkb_all(geoms: np.ndarray) -> np.ndarray:
+    """Vectorised ``ewkb``."""
+    return np.asarray(shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True))
 
 
 def checksum(rows: Iterable[Sequence[Any]]) -> str:
@@ -127,11 +132,12 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
         prov_flags: dict[str, tuple[bool, bool, set[str]]] = defaultdict(
             lambda: (False, False, set())
         )
-        for c, shape, fl in zip(communes, cells.communes, flags, strict=True):
+        shapes = ewkb_all(cells.communes).tolist()
+        for c, shape, fl in zip(communes, shapes, flags, strict=True):
             commune_id[(era, c.code)] = next_commune
             commune_rows.append((
                 next_commune, era, c.code, c.name, c.unit_type, c.province_code, c.district_name,
-                valid_from, valid_to, ewkb(shape), "approximate", fl.is_land_border,
+                valid_from, valid_to, shape, "approximate", fl.is_land_border,
                 fl.is_coastal, fl.neighbours, "geometric", True,
             ))  # fmt: skip
             next_commune += 1
@@ -217,11 +223,12 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
             )
             for era in (PRE, POST)
         }
-        for m, piece in zip(ms, pieces, strict=True):
+        points = ewkb_all(shapely.points([(m.lon, m.lat) for m in ms])).tolist()
+        for m, piece, point in zip(ms, pieces, points, strict=True):
             marker_rows.append((
                 next_marker, m.border_code, m.number, m.same_number_index, m.sub_number,
                 m.marker_class, m.size_class, m.setting, m.material, m.planted_by, m.elevation_m,
-                ewkb(shapely.Point(m.lon, m.lat)), m.source_crs, m.source_x, m.source_y,
+                point, m.source_crs, m.source_x, m.source_y,
                 m.source_axis_order, m.source_transform, True,
             ))  # fmt: skip
             for era in (PRE, POST):
@@ -229,7 +236,7 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
             next_marker += 1
         for e in events[b.code]:
             m = ms[e.marker]
-            geom = ewkb(shapely.Point(m.lon, m.lat)) if e.relocated else None
+            geom = points[e.marker] if e.relocated else None
             event_rows.append((next_event, first_id + e.marker, e.status, e.date,
                                e.source_document, e.note, geom, True))  # fmt: skip
             next_event += 1

@@ -31,24 +31,32 @@ class Cells:
 
     points: np.ndarray  # (n, 2) lon/lat actually used (after spreading duplicates)
     voronoi: np.ndarray  # unclipped cells (shapely polygons)
-    communes: list[MultiPolygon]
+    communes: np.ndarray  # MultiPolygons
     island: np.ndarray  # bool: centroid off the outline, disc added
     provinces: dict[str, MultiPolygon]
 
 
 def as_multipolygon(geom: BaseGeometry) -> MultiPolygon:
     """The polygonal part of ``geom`` as a valid MultiPolygon."""
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
-    polys = [
-        p
-        for p in shapely.get_parts(geom)
-        if isinstance(p, Polygon | MultiPolygon) and not p.is_empty
-    ]
-    flat: list[Polygon] = []
-    for p in polys:
-        flat.extend(p.geoms if isinstance(p, MultiPolygon) else [p])
-    return MultiPolygon(flat)
+    out: MultiPolygon = as_multipolygons(np.array([geom], dtype=object))[0]
+    return out
+
+
+def as_multipolygons(geoms: np.ndarray) -> np.ndarray:
+    """Vectorised ``as_multipolygon``: repairs invalid ones, drops lines and points."""
+    geoms = geoms.copy()
+    invalid = ~shapely.is_valid(geoms)
+    geoms[invalid] = shapely.make_valid(geoms[invalid])
+    parts, idx = shapely.get_parts(geoms, return_index=True)
+    # Collections may hold multipolygons: flatten one more level.
+    parts, sub = shapely.get_parts(parts, return_index=True)
+    idx = idx[sub]
+    keep = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
+    out = np.array([MultiPolygon()] * len(geoms), dtype=object)
+    if keep.any():
+        multi = shapely.multipolygons(parts[keep], indices=idx[keep])
+        out[np.unique(idx[keep])] = multi
+    return out
 
 
 def _disc(lon: float, lat: float, area_km2: float | None) -> Polygon:
@@ -81,24 +89,22 @@ def build_cells(communes: list[Commune], outline: MultiPolygon) -> Cells:
         local = shapely.clip_by_rect(outline, *cell.bounds)
         clipped[j] = shapely.intersection(cell, local)
 
-    shapes: list[MultiPolygon] = []
     discs: dict[int, BaseGeometry] = {}
-    for i, c in enumerate(communes):
-        geom = clipped[i]
-        if island[i]:
-            discs[i] = shapely.intersection(_disc(c.lon, c.lat, c.area_km2), voronoi[i])
-            geom = shapely.union(geom, discs[i])
-        shape = as_multipolygon(geom)
-        if shape.is_empty:
-            raise ValueError(f"commune {c.code}: empty cell")
-        shapes.append(shape)
+    for i in np.flatnonzero(island).tolist():
+        c = communes[i]
+        discs[i] = shapely.intersection(_disc(c.lon, c.lat, c.area_km2), voronoi[i])
+        clipped[i] = shapely.union(clipped[i], discs[i])
+    shapes = as_multipolygons(clipped)
+    empty = np.flatnonzero(shapely.is_empty(shapes))
+    if len(empty):
+        raise ValueError(f"commune {communes[int(empty[0])].code}: empty cell")
 
     members: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(communes):
         members[c.province_code].append(i)
     provinces: dict[str, MultiPolygon] = {}
     for code, idx in sorted(members.items()):
-        union = shapely.union_all(voronoi[idx])
+        union = shapely.coverage_union_all(voronoi[idx])  # Voronoi cells share exact edges
         land = shapely.intersection(union, shapely.clip_by_rect(outline, *union.bounds))
         extra = [discs[i] for i in idx if i in discs]
         if extra:

@@ -52,7 +52,7 @@ def _cn_planting(markers: list[Marker], rng: Stream) -> dict[tuple[str, int, int
     dates: dict[tuple[str, int, int | None], dt.date] = {}
     for g, members in enumerate(groups):
         east_end = g == _WORKING_GROUPS - 1
-        start = F.CN_FIRST_MARKER if east_end else rng.date_between(D(2002, 2, 15), D(2003, 12, 31))
+        start = F.CN_FIRST_MARKER if east_end else rng.date_between(D(2002, 3, 1), D(2004, 6, 30))
         end = (
             F.CN_FIELD_DONE if g == last_group else rng.date_between(D(2007, 3, 1), D(2008, 12, 20))
         )
@@ -63,7 +63,7 @@ def _cn_planting(markers: list[Marker], rng: Stream) -> dict[tuple[str, int, int
             f = (n - rank if reverse or east_end else rank) / n
             if cls != "main":
                 f = 0.35 + 0.65 * f  # secondary markers follow the main ones
-            when = _days(start, f**0.9 * span + rng.uniform(-20, 20))
+            when = _days(start, f**1.3 * span + rng.uniform(-20, 20))
             dates[key] = min(max(when, start), end)
     return dates
 
@@ -201,7 +201,7 @@ def kh_events(markers: list[Marker], seed: int) -> list[Event]:
         else:
             planned = rng.date_between(D(2008, 1, 1), _days(planted, -60))
         surveyed = max(_days(planted, -rng.uniform(10, 90)), _days(planned, 1))
-        verified = rng.date_between(D(2019, 1, 15), F.KH_PROTOCOL_SIGNED)
+        verified = rng.date_between(max(D(2019, 1, 15), _days(planted, 14)), F.KH_PROTOCOL_SIGNED)
         doc = F.DOC["KH_TREATY"] if m.cohort == "kh_main" else F.DOC["KH_FIELD"]
         out += [
             Event(i, "planned", planned, doc),
