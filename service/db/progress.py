@@ -44,7 +44,7 @@ from typing import Any
 from sqlalchemy import text
 
 from service.db.models import MARKER_STATUSES
-from service.db.units import Executor, era_on, valid_on
+from service.db.units import Executor, era_on, valid_on, without_jit
 
 PLANTED_OR_LATER = ("planted", "verified", "damaged", "restored", "relocated")
 NOT_YET_PLANTED = ("planned", "surveyed")
@@ -102,21 +102,23 @@ mk AS (
   WHERE (CAST(:border AS text) IS NULL OR m.border_code = CAST(:border AS text))
     AND (CAST(:province AS text) IS NULL OR seg.id IS NOT NULL)
 ),
--- Each segment's line parts, and where each of its markers falls along its nearest part.
+-- Each segment's line parts, and where each of its markers falls along its nearest part
+-- (materialised so the sort below carries numbers, not line geometries).
 part AS (
   SELECT seg.id AS segment_id, d.path AS part_no, d.geom AS g,
-         ST_Length(d.geom::geography) AS len_m
+         ST_Length(d.geom::geography) AS len_m,
+         count(*) OVER (PARTITION BY seg.id) AS n_parts
   FROM seg, LATERAL ST_Dump(ST_LineMerge(seg.geom)) d
   WHERE ST_Length(d.geom) > 0
 ),
-loc AS (
-  SELECT mk.segment_id, pt.part_no, pt.len_m, ST_LineLocatePoint(pt.g, mk.geom) AS f, mk.planted
+loc AS MATERIALIZED (
+  SELECT mk.segment_id, part.part_no, part.len_m, ST_LineLocatePoint(part.g, mk.geom) AS f,
+         mk.planted
   FROM mk
-  JOIN LATERAL (
-    SELECT part.part_no, part.g, part.len_m FROM part
-    WHERE part.segment_id = mk.segment_id
-    ORDER BY ST_Distance(part.g, mk.geom) LIMIT 1
-  ) pt ON true
+  JOIN part ON part.segment_id = mk.segment_id
+  WHERE part.n_parts = 1
+     OR part.part_no = (SELECT p2.part_no FROM part p2 WHERE p2.segment_id = mk.segment_id
+                        ORDER BY ST_Distance(p2.g, mk.geom) LIMIT 1)
 ),
 step AS (
   SELECT segment_id, part_no, len_m, f, planted,
@@ -297,6 +299,7 @@ def segment_progress(
     province
         Two-digit province code of the era; None for all.
     """
+    without_jit(db)
     rows = db.execute(text(_SEGMENTS), _params(as_of, border, province)).mappings()
     return [_row(r) for r in rows]
 
@@ -305,5 +308,6 @@ def border_progress(
     db: Executor, *, as_of: dt.date, border: str | None = None, province: str | None = None
 ) -> list[Progress]:
     """Progress of each border on ``as_of``; with ``province``, of that province's part."""
+    without_jit(db)
     rows = db.execute(text(_BORDERS), _params(as_of, border, province)).mappings()
     return [_row(r) for r in rows]

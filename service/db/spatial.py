@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import text
 
 from service.db.models import ERAS
-from service.db.units import Executor, era_on, valid_on
+from service.db.units import Executor, era_on, valid_on, without_jit
 
 
 # Generous metres-per-degree to turn a metre radius into a degree radius for the index
@@ -37,16 +37,25 @@ WITH b AS (
   FROM border b
   WHERE CAST(:border AS text) IS NULL OR b.code = CAST(:border AS text)
 ),
-hit AS (
-  SELECT c.id, b.code AS border_code,
-         ST_Distance(c.geom::geography, b.geom::geography) AS distance_m
-  FROM b
-  JOIN commune c ON ST_DWithin(c.geom, b.geom, {_deg(":m", "b.geom")})
+-- Short pieces of line keep the index prefilter tight (a border's box covers half the
+-- country); distances are then measured to the whole line (pieces may lose vertices).
+piece AS MATERIALIZED (SELECT code, ST_Subdivide(geom, 32) AS g FROM b),
+cand AS (
+  SELECT DISTINCT c.id, piece.code
+  FROM piece
+  JOIN commune c ON ST_DWithin(c.geom, piece.g, {_deg(":m", "piece.g")})
   WHERE {valid_on("c")}
     AND (c.is_land_border OR c.is_coastal)
     AND (:kind = 'all' OR (:kind = 'land' AND c.is_land_border)
          OR (:kind = 'coastal' AND c.is_coastal))
-    AND ST_DWithin(c.geom::geography, b.geom::geography, :m)
+),
+hit AS (
+  SELECT cand.id, b.code AS border_code,
+         ST_Distance(c.geom::geography, b.geom::geography) AS distance_m
+  FROM cand
+  JOIN b ON b.code = cand.code
+  JOIN commune c ON c.id = cand.id
+  WHERE ST_DWithin(c.geom::geography, b.geom::geography, :m)
 ),
 near AS (
   SELECT id, min(distance_m) AS distance_m, array_agg(border_code ORDER BY border_code) AS borders
@@ -164,6 +173,7 @@ def communes_near_border(
         "as_of": as_of,
         "era": era_on(as_of),
     }
+    without_jit(db)
     return str(db.execute(text(_NEAR_BORDER), params).scalar_one())
 
 
@@ -175,6 +185,7 @@ def markers_in_commune(db: Executor, *, code: str, era: str, as_of: dt.date) -> 
     """
     if era not in ERAS:
         raise ValueError(f"unknown era {era!r}")
+    without_jit(db)
     row = db.execute(text(_IN_COMMUNE), {"code": code, "era": era, "as_of": as_of}).first()
     return None if row is None else str(row[0])
 
@@ -194,4 +205,5 @@ def nearest_markers(
     status on ``as_of``.
     """
     params = {"lon": lon, "lat": lat, "k": k, "as_of": as_of, "border": border}
+    without_jit(db)
     return str(db.execute(text(_NEAREST), params).scalar_one())

@@ -7,9 +7,10 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from service.app import create_app
@@ -199,3 +200,133 @@ def test_http_bad_parameters(conn: Connection, client: TestClient, query: str, n
         r = client.get(f"{path}?{query}")
         assert r.status_code == 400, r.text
         assert names in r.json()["detail"]
+
+
+# --- on the demo data, against an independent computation in pandas ----------------------
+
+# The demo's secondments start with the 2015-2020 term.
+DATES = [dt.date(2014, 6, 30), dt.date(2020, 1, 1), dt.date(2025, 6, 30), dt.date.today()]
+
+
+@pytest.fixture(scope="module")
+def demo_client(demo_db_url: str) -> Iterator[TestClient]:
+    app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def raw(demo_engine: Engine) -> dict[str, pd.DataFrame]:
+    return {
+        "commune": pd.read_sql(
+            "SELECT id, era, code, name, province_code, valid_from, valid_to, is_land_border,"
+            " is_coastal, synthetic FROM commune",
+            demo_engine,
+        ),
+        "province": pd.read_sql("SELECT era, code, name FROM province", demo_engine),
+        "assignment": pd.read_sql(
+            "SELECT officer_id, commune_id, role, start_date, end_date FROM officer_assignment",
+            demo_engine,
+        ),
+        "officer": pd.read_sql("SELECT service_number, full_name FROM officer", demo_engine),
+    }
+
+
+def _expected(raw: dict[str, pd.DataFrame], day: dt.date, kind: str) -> pd.DataFrame:
+    """Per border commune valid on ``day``: distinct active officers, per role too."""
+    era = "pre2025" if day < dt.date(2025, 7, 1) else "post2025"
+    c = raw["commune"]
+    vf, vt = pd.to_datetime(c["valid_from"]).dt.date, pd.to_datetime(c["valid_to"]).dt.date
+    flag = {"all": c["is_land_border"] | c["is_coastal"], "land": c["is_land_border"]}.get(
+        kind, c["is_coastal"]
+    )
+    c = c[(c["era"] == era) & (vf.isna() | (vf <= day)) & (vt.isna() | (vt > day)) & flag]
+    a = raw["assignment"]
+    start, end = pd.to_datetime(a["start_date"]).dt.date, pd.to_datetime(a["end_date"]).dt.date
+    a = a[(start <= day) & (end.isna() | (end > day)) & a["commune_id"].isin(c["id"])]
+    officers = a.groupby("commune_id")["officer_id"].nunique()
+    out = c.set_index("id").assign(officers=officers).fillna({"officers": 0})
+    out["officers"] = out["officers"].astype(int)
+    out["roles"] = [
+        a[a["commune_id"] == i].groupby("role")["officer_id"].nunique().to_dict() for i in out.index
+    ]
+    return out
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_demo_communes_match_independent_count(
+    demo_client: TestClient, raw: dict[str, pd.DataFrame], day: dt.date
+) -> None:
+    body = demo_client.get(f"/coverage/communes?as_of={day}").json()
+    exp = _expected(raw, day, "all").sort_values(["province_code", "code"])
+    assert [i["code"] for i in body["items"]] == list(exp["code"])
+    assert [i["officers"] for i in body["items"]] == list(exp["officers"])
+    assert [i["officers_by_role"] for i in body["items"]] == list(exp["roles"])
+    uncovered = exp[exp["officers"] == 0]
+    assert [u["code"] for u in body["uncovered"]] == list(uncovered["code"])
+    assert body["totals"]["communes"] == len(exp)
+    assert body["totals"]["covered"] == int((exp["officers"] > 0).sum())
+    a = raw["assignment"]
+    start, end = pd.to_datetime(a["start_date"]).dt.date, pd.to_datetime(a["end_date"]).dt.date
+    active = a[(start <= day) & (end.isna() | (end > day)) & a["commune_id"].isin(exp.index)]
+    assert body["totals"]["officers"] == active["officer_id"].nunique()
+    assert body["synthetic"] is bool(exp["synthetic"].any())
+    if day.year >= 2016:
+        assert body["totals"]["covered"] > 0  # the demo has officers then
+    # Nothing personal leaves the API.
+    names = set(raw["officer"]["full_name"]) | set(raw["officer"]["service_number"])
+    text_body = demo_client.get(f"/coverage/communes?as_of={day}").text
+    assert not any(n in text_body for n in list(names)[:200])
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+@pytest.mark.parametrize("kind", ["all", "land", "coastal"])
+def test_demo_provinces_match_independent_count(
+    demo_client: TestClient, raw: dict[str, pd.DataFrame], day: dt.date, kind: str
+) -> None:
+    body = demo_client.get(f"/coverage/provinces?as_of={day}&kind={kind}").json()
+    exp = _expected(raw, day, kind)
+    a = raw["assignment"]
+    start, end = pd.to_datetime(a["start_date"]).dt.date, pd.to_datetime(a["end_date"]).dt.date
+    active = a[(start <= day) & (end.isna() | (end > day))]
+    got = {i["province_code"]: i for i in body["items"]}
+    assert set(got) == set(exp["province_code"])
+    for code, group in exp.groupby("province_code"):
+        item = got[code]
+        assert item["communes"] == len(group)
+        assert item["land_communes"] == int(group["is_land_border"].sum())
+        assert item["coastal_communes"] == int(group["is_coastal"].sum())
+        assert item["covered"] == int((group["officers"] > 0).sum())
+        mine = active[active["commune_id"].isin(group.index)]
+        assert item["officers"] == mine["officer_id"].nunique()
+        assert item["officers_by_role"] == mine.groupby("role")["officer_id"].nunique().to_dict()
+        assert [u["code"] for u in item["uncovered_communes"]] == sorted(
+            group.loc[group["officers"] == 0, "code"]
+        )
+    assert body["totals"]["communes"] == len(exp)
+
+
+def test_demo_csv_matches_json_and_filters(demo_client: TestClient, demo_engine: Engine) -> None:
+    day = dt.date(2020, 1, 1)
+    j = demo_client.get(f"/coverage/provinces?as_of={day}").json()
+    province = j["items"][0]["province_code"]
+    c = demo_client.get(f"/coverage/provinces?as_of={day}&f=csv")
+    rows = list(csv.DictReader(io.StringIO(c.text)))
+    assert [r["province_code"] for r in rows] == [i["province_code"] for i in j["items"]]
+    for r, i in zip(rows, j["items"], strict=True):
+        assert int(r["covered"]) == i["covered"] and int(r["officers"]) == i["officers"]
+        codes = [x for x in r["uncovered_communes"].split(";") if x]
+        assert codes == [u["code"] for u in i["uncovered_communes"]]
+    one = demo_client.get(f"/coverage/communes?as_of={day}&province={province}").json()
+    assert {i["province_code"] for i in one["items"]} == {province}
+    cc = demo_client.get(f"/coverage/communes?as_of={day}&province={province}&f=csv")
+    crow = list(csv.DictReader(io.StringIO(cc.text)))
+    assert [(r["code"], int(r["officers"])) for r in crow] == [
+        (i["code"], i["officers"]) for i in one["items"]
+    ]
+    # The functions the maps call give the same numbers as the API.
+    with Session(demo_engine) as s:
+        rows_fn = commune_coverage(s, as_of=day, province=province)
+        assert [(r.code, r.officers, r.covered) for r in rows_fn] == [
+            (i["code"], i["officers"], i["covered"]) for i in one["items"]
+        ]

@@ -5,11 +5,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterator
 
+import geopandas as gpd
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, text
+from pyproj import Geod
+from shapely.ops import linemerge
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from service.app import create_app
@@ -228,3 +233,187 @@ def test_http_bad_parameters(
     r = client.get(f"/progress/{level}?{query}")
     assert r.status_code == 400, r.text
     assert name in r.json()["detail"]
+
+
+# --- on the demo data, against an independent computation in pandas/shapely ---------------
+
+ORDER = ["planned", "surveyed", "planted", "verified", "damaged", "restored", "relocated"]
+PLANTED = {"planted", "verified", "damaged", "restored", "relocated"}
+DATES = [dt.date(2003, 6, 30), dt.date(2008, 12, 31), dt.date(2014, 6, 30), dt.date.today()]
+
+
+@pytest.fixture(scope="module")
+def demo_client(demo_db_url: str) -> Iterator[TestClient]:
+    app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def raw(demo_engine: Engine) -> dict[str, pd.DataFrame]:
+    """The raw rows, read once."""
+    return {
+        "border": gpd.read_postgis("SELECT * FROM border", demo_engine, geom_col="geom"),
+        "segment": gpd.read_postgis("SELECT * FROM border_segment", demo_engine, geom_col="geom"),
+        "marker": gpd.read_postgis(
+            "SELECT id, border_code, number, sub_number, synthetic, geom FROM marker",
+            demo_engine,
+            geom_col="geom",
+        ),
+        "marker_segment": pd.read_sql("SELECT * FROM marker_segment", demo_engine),
+        "event": pd.read_sql(
+            "SELECT id, marker_id, status, event_date FROM marker_event", demo_engine
+        ),
+    }
+
+
+def _era(day: dt.date) -> str:
+    return "pre2025" if day < dt.date(2025, 7, 1) else "post2025"
+
+
+def _valid(df: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    vf = pd.to_datetime(df["valid_from"]).dt.date
+    vt = pd.to_datetime(df["valid_to"]).dt.date
+    ok = (df["era"] == _era(day)) & (vf.isna() | (vf <= day)) & (vt.isna() | (vt > day))
+    return df[ok]
+
+
+def _markers_on(raw: dict[str, pd.DataFrame], day: dt.date) -> pd.DataFrame:
+    """Every marker with its latest status on ``day`` (markers without one dropped)."""
+    ev = raw["event"][pd.to_datetime(raw["event"]["event_date"]).dt.date <= day].copy()
+    ev["rank"] = ev["status"].map(ORDER.index)
+    ev = ev.sort_values(["marker_id", "event_date", "rank", "id"])
+    latest = ev.groupby("marker_id")["status"].last().rename("status")
+    m = raw["marker"].merge(latest, left_on="id", right_index=True)
+    m["planted"] = m["status"].isin(PLANTED)
+    m["position"] = list(zip(m["number"], m["sub_number"].fillna(-1), strict=True))
+    return m
+
+
+def _counts(m: pd.DataFrame) -> dict[str, object]:
+    return {
+        "markers_total": len(m),
+        "markers_planned": int(m["status"].isin(["planned", "surveyed"]).sum()),
+        "markers_planted": int(m["planted"].sum()),
+        "markers_verified": int((m["status"] == "verified").sum()),
+        "markers_damaged": int((m["status"] == "damaged").sum()),
+        "positions_done": int(m.loc[m["planted"], "position"].nunique()),
+        "by_status": {s: int((m["status"] == s).sum()) for s in ORDER},
+    }
+
+
+def _covered(line: object, m: pd.DataFrame) -> tuple[float, float]:
+    """(covered metres, line metres) by the documented rule, in shapely and pyproj."""
+    geod = Geod(ellps="WGS84")
+    merged = linemerge(line)
+    parts = [p for p in getattr(merged, "geoms", [merged]) if p.length > 0]
+    line_m = sum(geod.geometry_length(p) for p in parts)
+    located: dict[int, list[tuple[float, bool]]] = {i: [] for i in range(len(parts))}
+    for pt, planted in zip(m.geometry, m["planted"], strict=True):
+        i = min(range(len(parts)), key=lambda j: parts[j].distance(pt))
+        located[i].append((parts[i].project(pt, normalized=True), bool(planted)))
+    covered = 0.0
+    for i, stops in located.items():
+        if not stops:
+            continue
+        stops.sort()
+        share = stops[0][0] if stops[0][1] else 0.0
+        share += (1 - stops[-1][0]) if stops[-1][1] else 0.0
+        for (f0, p0), (f1, p1) in itertools.pairwise(stops):
+            share += (f1 - f0) if (p0 and p1) else 0.0
+        covered += share * geod.geometry_length(parts[i])
+    return covered, line_m
+
+
+def _check_counts(item: dict[str, object], expected: dict[str, object]) -> None:
+    for key, value in expected.items():
+        if key == "by_status":
+            assert item[key] == value
+        else:
+            assert item[key] == value, key
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_demo_segments_match_independent_count(
+    demo_client: TestClient, raw: dict[str, pd.DataFrame], day: dt.date
+) -> None:
+    body = demo_client.get(f"/progress/segments?as_of={day}").json()
+    segs = _valid(raw["segment"], day)
+    assert sorted(i["segment_code"] for i in body["items"]) == sorted(segs["code"])
+    assert body["era"] == _era(day)
+    markers = _markers_on(raw, day)
+    links = raw["marker_segment"][raw["marker_segment"]["era"] == _era(day)]
+    markers = markers.merge(links[["marker_id", "segment_id"]], left_on="id", right_on="marker_id")
+    items = {i["segment_code"]: i for i in body["items"]}
+    planted_total = 0
+    for seg in segs.itertuples():
+        item = items[seg.code]
+        mine = markers[markers["segment_id"] == seg.id]
+        _check_counts(item, _counts(mine))
+        planted_total += int(mine["planted"].sum())
+        covered, line_m = _covered(seg.geom, mine)
+        assert item["pct_km"] == pytest.approx(100 * covered / line_m, abs=0.02), seg.code
+        official = seg.official_length_km
+        ref = float(official) if official is not None and not pd.isna(official) else None
+        if ref is None:
+            measured = seg.measured_length_km
+            ref = float(measured) if not pd.isna(measured) else line_m / 1000
+        assert item["length_km"] == pytest.approx(ref, abs=0.001)
+        assert item["km_demarcated"] == pytest.approx(ref * covered / line_m, abs=0.05)
+    if day >= dt.date(2009, 1, 1):
+        assert planted_total > 0  # the figures are not trivially zero
+
+
+@pytest.mark.parametrize("day", DATES, ids=str)
+def test_demo_borders_match_independent_count(
+    demo_client: TestClient, raw: dict[str, pd.DataFrame], day: dt.date
+) -> None:
+    body = demo_client.get(f"/progress/borders?as_of={day}").json()
+    markers = _markers_on(raw, day)
+    segs = _valid(raw["segment"], day)
+    links = raw["marker_segment"][raw["marker_segment"]["era"] == _era(day)]
+    items = {i["border_code"]: i for i in body["items"]}
+    assert set(items) == set(raw["border"]["code"])
+    for b in raw["border"].itertuples():
+        item = items[b.code]
+        mine = markers[markers["border_code"] == b.code]
+        _check_counts(item, _counts(mine))
+        if b.markers_expected:
+            assert item["pct_markers"] == pytest.approx(
+                100 * mine["planted"].sum() / b.markers_expected, abs=0.01
+            )
+        covered = line_m = 0.0
+        for seg in segs[segs["border_code"] == b.code].itertuples():
+            on_seg = mine[mine["id"].isin(links.loc[links["segment_id"] == seg.id, "marker_id"])]
+            c, total = _covered(seg.geom, on_seg)
+            covered, line_m = covered + c, line_m + total
+        if line_m:
+            assert item["pct_km"] == pytest.approx(100 * covered / line_m, abs=0.02)
+            assert item["length_km"] == pytest.approx(float(b.official_length_km), abs=0.001)
+    if day == dt.date(2008, 12, 31):
+        # Field work on the China border ended that day: every CN position was planted.
+        cn = items["CN"]
+        assert cn["positions_done"] == cn["positions_expected"] or cn["pct_positions"] > 90
+
+
+def test_demo_province_filter_and_csv(
+    demo_client: TestClient, raw: dict[str, pd.DataFrame]
+) -> None:
+    day = dt.date(2014, 6, 30)
+    segs = _valid(raw["segment"], day)
+    province = segs["province_code"].iloc[0]
+    body = demo_client.get(f"/progress/segments?as_of={day}&province={province}").json()
+    assert {i["province_code"] for i in body["items"]} == {province}
+    assert len(body["items"]) == int((segs["province_code"] == province).sum())
+    borders = demo_client.get(f"/progress/borders?as_of={day}&province={province}").json()
+    for b in borders["items"]:
+        same = [i for i in body["items"] if i["border_code"] == b["border_code"]]
+        assert b["markers_planted"] == sum(i["markers_planted"] for i in same)
+    c = demo_client.get(f"/progress/segments?as_of={day}", headers={"Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(c.text)))
+    j = demo_client.get(f"/progress/segments?as_of={day}").json()["items"]
+    assert [r["segment_code"] for r in rows] == [i["segment_code"] for i in j]
+    for row, item in zip(rows, j, strict=True):
+        assert _same(row["km_demarcated"], item["km_demarcated"])
+        assert _same(row["positions_done"], item["positions_done"])
+        assert _same(row["pct_km"], item["pct_km"])

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+import geopandas as gpd
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from pyproj import Geod
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from service.app import create_app
@@ -169,3 +171,96 @@ def test_bad_parameters(conn: Connection, client: TestClient, path: str, name: s
     r = client.get(path)
     assert r.status_code == 400, r.text
     assert name in json.loads(r.text)["detail"]
+
+
+# --- on the demo data, against shapely/geopandas/pyproj ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_client(demo_db_url: str) -> Iterator[TestClient]:
+    app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def markers(demo_engine: Engine) -> gpd.GeoDataFrame:
+    return gpd.read_postgis(
+        "SELECT id, label, border_code, geom FROM marker", demo_engine, geom_col="geom"
+    )
+
+
+@pytest.fixture(scope="module")
+def communes(demo_engine: Engine) -> gpd.GeoDataFrame:
+    return gpd.read_postgis(
+        "SELECT id, era, code, name, is_land_border, is_coastal, valid_from, valid_to, geom"
+        " FROM commune",
+        demo_engine,
+        geom_col="geom",
+    )
+
+
+@pytest.mark.parametrize("k", [1, 5, 25])
+def test_demo_nearest_markers(demo_client: TestClient, markers: gpd.GeoDataFrame, k: int) -> None:
+    rng = np.random.default_rng(k)
+    picks = markers.geometry.iloc[rng.integers(0, len(markers), 4)]
+    for p in picks:
+        lon, lat = p.x + 0.03, p.y - 0.02
+        fc = demo_client.get(f"/spatial/markers/nearest?lon={lon}&lat={lat}&k={k}").json()
+        n = len(markers)
+        d = GEOD.inv(np.full(n, lon), np.full(n, lat), markers.geometry.x, markers.geometry.y)[2]
+        order = np.lexsort((markers["id"].to_numpy(), d))[:k]
+        assert [f["id"] for f in fc["features"]] == [int(i) for i in markers["id"].iloc[order]]
+        got = [f["properties"]["distance_m"] for f in fc["features"]]
+        assert got == pytest.approx(list(d[order]), abs=0.02)
+
+
+def test_demo_markers_in_commune(
+    demo_client: TestClient, markers: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
+) -> None:
+    land = communes[communes["is_land_border"]]
+    joined = gpd.sjoin(markers, land, predicate="within", how="inner")
+    busy = joined.groupby(["era", "code"]).size().sort_values(ascending=False)
+    assert len(busy) > 0
+    for era, code in list(busy.index[:3]) + list(busy.index[-2:]):
+        poly = communes[(communes["era"] == era) & (communes["code"] == code)].geometry.iloc[0]
+        expected = sorted(int(i) for i in markers.loc[markers.geometry.covered_by(poly), "id"])
+        fc = demo_client.get(f"/spatial/communes/{code}/markers?era={era}").json()
+        assert sorted(f["id"] for f in fc["features"]) == expected
+        assert fc["commune"]["code"] == code and fc["numberReturned"] == len(expected)
+
+
+@pytest.mark.parametrize(("border", "km", "day"), [("CN", 5.0, "2014-06-30"), ("KH", 10.0, None)])
+def test_demo_communes_near_border(
+    demo_client: TestClient,
+    demo_engine: Engine,
+    communes: gpd.GeoDataFrame,
+    border: str,
+    km: float,
+    day: str | None,
+) -> None:
+    q = f"/spatial/communes-near-border?border={border}&km={km}" + (f"&as_of={day}" if day else "")
+    fc = demo_client.get(q).json()
+    era = fc["era"]
+    line = gpd.read_postgis(
+        "SELECT geom FROM border WHERE code = %(c)s",
+        demo_engine,
+        params={"c": border},
+        geom_col="geom",
+    ).geometry.iloc[0]
+    cand = communes[
+        (communes["era"] == era) & (communes["is_land_border"] | communes["is_coastal"])
+    ]
+    # Distances in a local transverse Mercator centred on the border: within 0.1 % here.
+    centre = line.centroid
+    tm = f"+proj=tmerc +lon_0={centre.x} +lat_0={centre.y} +k=1 +ellps=WGS84 +units=m"
+    dist = cand.to_crs(tm).distance(gpd.GeoSeries([line], crs=4326).to_crs(tm).iloc[0])
+    got = {f["id"]: f["properties"]["distance_m"] for f in fc["features"]}
+    limit = km * 1000
+    clear_in = set(cand.loc[dist < limit * 0.99, "code"])
+    clear_out = set(cand.loc[dist > limit * 1.01, "code"])
+    assert clear_in <= set(got) and not (clear_out & set(got))
+    assert len(clear_in) > 0
+    for code, d in got.items():
+        mine = dist[cand["code"] == code].iloc[0]
+        assert d == pytest.approx(mine, rel=0.01, abs=2.0)
