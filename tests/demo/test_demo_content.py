@@ -97,6 +97,40 @@ def test_labels_follow_the_numbering_schemes(db: Connection) -> None:
                     " AND marker_class = 'main' ORDER BY 1") == [("A",), ("B",), ("C",)]  # fmt: skip
 
 
+def test_numbering_runs_the_real_way_and_meets_published_places(db: Connection) -> None:
+    ends = {
+        b: (x1, y1, x2, y2)
+        for b, x1, y1, x2, y2 in rows(
+            db,
+            "SELECT a.border_code, ST_X(a.geom), ST_Y(a.geom), ST_X(z.geom), ST_Y(z.geom)"
+            " FROM marker a JOIN marker z ON z.border_code = a.border_code"
+            " WHERE a.marker_class = 'main' AND z.marker_class = 'main'"
+            " AND a.number = 1 AND a.sub_number IS NULL AND a.same_number_index IS NULL"
+            " AND z.sub_number IS NULL AND z.number = (SELECT max(number) FROM marker"
+            "   WHERE border_code = a.border_code AND marker_class = 'main')"
+            " AND COALESCE(z.same_number_index, 1) = 1",
+        )
+    }
+    assert ends["CN"][0] < 103 and ends["CN"][2] > 107.5  # Điện Biên -> Móng Cái
+    assert ends["LA"][1] > 22 and ends["LA"][3] < 15  # Điện Biên -> Kon Tum
+    assert ends["KH"][1] > 14 and ends["KH"][3] < 11  # Kon Tum -> the sea at Kiên Giang
+    # Published places (DOMAIN.md 1.1): within the 1:10M line's generalisation of them.
+    near = rows(
+        db,
+        "SELECT label, ST_Distance(geom::geography, ST_MakePoint(:x, :y)::geography)"
+        " FROM marker WHERE border_code = 'CN' AND label IN ('234', '345')",
+        x=104.734389,
+        y=22.831847,
+    )
+    assert dict(near)["234"] < 3000
+    lao_bao = scalar(
+        db,
+        "SELECT ST_Distance(geom::geography, ST_MakePoint(106.593, 16.62)::geography)"
+        " FROM marker WHERE border_code = 'LA' AND label = '605(2)'",
+    )
+    assert lao_bao < 3000
+
+
 def test_same_number_markers_stand_on_both_sides_tens_of_metres_apart(db: Connection) -> None:
     pairs = rows(
         db,
