@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shapely import to_wkb
+from shapely import set_srid, to_wkb
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, text
 
@@ -261,27 +261,24 @@ def create_stage(conn: Connection, target: Target) -> None:
 
 
 def stage_rows(conn: Connection, target: Target, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Insert parsed rows (dicts with ``row_no`` and the staging columns) into the stage."""
+    """COPY parsed rows (dicts with ``row_no`` and the staging columns) into the stage."""
     cols = [c for c in _stage_cols(target) if c.name not in ("officer_id", "commune_id")]
-    values = ", ".join(
-        f"ST_GeomFromWKB(:{c.name}, 4326)" if c.type.startswith("geometry") else f":{c.name}"
-        for c in cols
-    )
-    names = ", ".join(c.name for c in cols)
-    params = []
-    for r in rows:
-        p = {c.name: r.get(c.name) for c in cols}
-        for c in cols:
-            if c.type.startswith("geometry") and isinstance(p[c.name], BaseGeometry):
-                p[c.name] = to_wkb(p[c.name])
-        p["row_no"] = r["row_no"]
-        params.append(p)
-    if params:
-        conn.execute(
-            text(f"INSERT INTO {target.stage} (row_no, {names}) VALUES (:row_no, {values})"),
-            params,
-        )
-    return len(params)
+    geoms = {c.name for c in cols if c.type.startswith("geometry")}
+    names = ", ".join(["row_no", *(c.name for c in cols)])
+    n = 0
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    with dbapi.cursor() as cur, cur.copy(f"COPY {target.stage} ({names}) FROM STDIN") as copy:
+        for r in rows:
+            values: list[Any] = [r["row_no"]]
+            for c in cols:
+                v = r.get(c.name)
+                if c.name in geoms and isinstance(v, BaseGeometry):
+                    v = to_wkb(set_srid(v, 4326), hex=True, include_srid=True)  # hex EWKB
+                values.append(v)
+            copy.write_row(values)
+            n += 1
+    return n
 
 
 # --- classify and write ------------------------------------------------------------------------
