@@ -24,6 +24,8 @@ from typing import Any, Literal
 import folium
 from branca.element import CssLink, Element, Figure, JavascriptLink
 
+from maps.render import Raw, RenderOnce
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 DEFAULT_STATIC_URL = "/maps/static"
@@ -49,10 +51,10 @@ class Asset:
 
 
 LEAFLET = (Asset("leaflet", "leaflet.js", "js"), Asset("leaflet", "leaflet.css", "css"))
+# MarkerCluster.Default.css is not used: clusters are drawn as status rings (maps.markers).
 MARKERCLUSTER = (
     Asset("leaflet.markercluster", "leaflet.markercluster.js", "js"),
     Asset("leaflet.markercluster", "MarkerCluster.css", "css"),
-    Asset("leaflet.markercluster", "MarkerCluster.Default.css", "css"),
 )
 
 
@@ -147,14 +149,15 @@ class Assets:
             return JavascriptLink(url) if asset.kind == "js" else CssLink(url)
         text = self.texts[asset.key]
         tag = "script" if asset.kind == "js" else "style"
-        return Element(f"<{tag}>{text}</{tag}>")
+        return Raw(f"<{tag}>{text}</{tag}>")
 
 
-class OfflineMap(folium.Map):
+class OfflineMap(folium.Map, RenderOnce):
     """A ``folium.Map`` whose class-level asset lists are its own, empty, never mutated.
 
     Folium's ``Map.default_js``/``default_css`` name CDN URLs; overriding them here (not
-    patching folium) keeps them out of every BorderMap page, in every thread.
+    patching folium) keeps them out of every BorderMap page, in every thread. It renders
+    through :class:`maps.render.RenderOnce`.
     """
 
     default_js: list[tuple[str, str]] = []
@@ -174,17 +177,3 @@ def require(m: folium.Map, assets: Assets, bundle: tuple[Asset, ...]) -> None:
     header = figure_of(m).header
     for asset in bundle:
         header.add_child(assets.element(asset), name=asset.key)
-
-
-def check_offline(m: folium.Map) -> None:
-    """Raise if any element of ``m`` still carries folium's CDN asset lists.
-
-    Folium plugins are JSCSSMixin classes with CDN URLs at class level; a builder that adds
-    one by mistake would make the page depend on the internet. Builders call this last.
-    """
-    stack: list[Element] = [m.get_root()]
-    while stack:
-        el = stack.pop()
-        for name, url in [*getattr(el, "default_js", []), *getattr(el, "default_css", [])]:
-            raise ValueError(f"{type(el).__name__} loads {name!r} from {url}: not offline")
-        stack.extend(el._children.values())

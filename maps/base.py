@@ -13,8 +13,18 @@ from typing import Any
 import folium
 
 from maps import style
-from maps.assets import LEAFLET, Assets, OfflineMap, check_offline, figure_of, require
-from maps.elements import MapSetup, MarkReady, RegisterLayer, banner, page_style
+from maps.assets import LEAFLET, Assets, OfflineMap, figure_of, require
+from maps.elements import (
+    FitAndReady,
+    GeoJsonLayer,
+    LayerControl,
+    MapSetup,
+    RegisterLayer,
+    TileLayer,
+    banner,
+    page_style,
+)
+from maps.render import check_page
 
 FeatureCollection = dict[str, Any]
 # Mainland Vietnam and its land borders, [[south, west], [north, east]] (lat/lon order).
@@ -58,28 +68,6 @@ class Tiles:
     attribution: str = ""
 
 
-def feature_bounds(*collections: FeatureCollection) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of every coordinate in the collections, or None."""
-    xs: list[float] = []
-    ys: list[float] = []
-
-    def walk(coords: Any) -> None:
-        if coords and isinstance(coords[0], (int, float)):
-            xs.append(float(coords[0]))
-            ys.append(float(coords[1]))
-        else:
-            for c in coords:
-                walk(c)
-
-    for fc in collections:
-        for f in fc["features"]:
-            if f.get("geometry"):
-                walk(f["geometry"]["coordinates"])
-    if not xs:
-        return None
-    return [[min(ys), min(xs)], [max(ys), max(xs)]]
-
-
 def new_map(
     *,
     assets: Assets,
@@ -108,14 +96,19 @@ def new_map(
     figure_of(m).header.add_child(page_style(style.SEA), name="bordermap_css")
     m.add_child(MapSetup(prefix=attribution))
     if tiles is not None:
-        folium.TileLayer(tiles.url, attr=tiles.attribution or " ", name="Tiles").add_to(m)
-    countries = folium.GeoJson(
-        basemap.countries,
+        TileLayer(tiles.url, attr=tiles.attribution or " ", name="Tiles").add_to(m)
+    countries = GeoJsonLayer(
+        [
+            {**f, "properties": {**f["properties"], "style": _country_key(f)}}
+            for f in basemap.countries["features"]
+        ],
         name="Offline basemap",
+        style_key="style",
+        styles=COUNTRY_STYLES,
+        class_name="bm-country",
+        interactive=False,
         overlay=False,
         show=tiles is None,
-        interactive=False,
-        style_function=_country_style,
     )
     countries.add_to(m)
     m.add_child(RegisterLayer("countries", countries))
@@ -124,45 +117,51 @@ def new_map(
     return m
 
 
-def _country_style(feature: dict[str, Any]) -> dict[str, Any]:
-    is_vietnam = feature.get("properties", {}).get("iso3") == "VNM"
-    return {
-        "fillColor": style.VIETNAM_FILL if is_vietnam else style.NEIGHBOUR_FILL,
-        "fillOpacity": 1,
-        "color": style.COUNTRY_LINE,
-        "weight": 1,
-    }
+COUNTRY_STYLES = {
+    key: {"fillColor": fill, "fillOpacity": 1, "color": style.COUNTRY_LINE, "weight": 1}
+    for key, fill in (("vietnam", style.VIETNAM_FILL), ("neighbour", style.NEIGHBOUR_FILL))
+}
+
+
+def _country_key(feature: dict[str, Any]) -> str:
+    return "vietnam" if feature["properties"].get("iso3") == "VNM" else "neighbour"
 
 
 def add_outlines(m: folium.Map, basemap: Basemap) -> None:
-    """Province outlines and the land border lines, as overlays above the data layers."""
-    provinces = folium.GeoJson(
-        basemap.provinces,
-        name="Province outlines",
-        interactive=False,
-        style_function=lambda f: {
-            "fill": False,
-            "color": style.PROVINCE_LINE,
-            "weight": 1,
-            "dashArray": "4 3",
-        },
-    )
-    provinces.add_to(m)
-    m.add_child(RegisterLayer("provinces", provinces))
-    borders = folium.GeoJson(
-        basemap.borders,
-        name="Land border",
-        interactive=False,
-        style_function=lambda f: {"color": style.BORDER_LINE, "weight": 2.5, "opacity": 0.9},
-    )
-    borders.add_to(m)
-    m.add_child(RegisterLayer("borders", borders))
+    """Province outlines and the land border lines (non-interactive overlays)."""
+    for key, name, fc, line in (
+        (
+            "provinces",
+            "Province outlines",
+            basemap.provinces,
+            {"fill": False, "color": style.PROVINCE_LINE, "weight": 1, "dashArray": "4 3"},
+        ),
+        (
+            "borders",
+            "Land border",
+            basemap.borders,
+            {"color": style.BORDER_LINE, "weight": 2.5, "opacity": 0.9},
+        ),
+    ):
+        layer = GeoJsonLayer(
+            [{**f, "properties": {**f["properties"], "style": "line"}} for f in fc["features"]],
+            name=name,
+            style_key="style",
+            styles={"line": line},
+            class_name=f"bm-{key}",
+            interactive=False,
+        )
+        layer.add_to(m)
+        m.add_child(RegisterLayer(key, layer))
 
 
-def finish(m: folium.Map, *, bounds: list[list[float]] | None) -> folium.Map:
-    """Fit the view, add the layer control, mark the map ready, and check it is offline."""
-    m.fit_bounds(bounds or VIETNAM_BOUNDS)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    m.add_child(MarkReady())
-    check_offline(m)
+def finish(m: OfflineMap, *, fit: list[str]) -> OfflineMap:
+    """Add the layer control, fit the view to the ``fit`` layers, and check the page.
+
+    The check refuses a map that would load anything from a CDN or render data through
+    branca's template re-parse (see :mod:`maps.render`).
+    """
+    LayerControl(collapsed=False, position="topright").add_to(m)
+    m.add_child(FitAndReady(fit, VIETNAM_BOUNDS))
+    check_page(m.get_root())
     return m

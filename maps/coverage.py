@@ -14,13 +14,10 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-import folium
-from folium.utilities import JsCode
-
 from maps import style
 from maps.assets import Assets, OfflineMap
-from maps.base import Basemap, Tiles, add_outlines, as_features, feature_bounds, finish, new_map
-from maps.elements import ESCAPE_JS, Panel, RegisterLayer, Script, js_const
+from maps.base import Basemap, Tiles, add_outlines, as_features, finish, new_map
+from maps.elements import ESCAPE_JS, GeoJsonLayer, Panel, RegisterLayer, Script, js_const
 
 # Properties every commune feature must have (the coverage API's fields, minus names).
 COMMUNE_FIELDS = (
@@ -70,11 +67,23 @@ function bmCommuneTooltip(p) {
 }
 """
 
-_ON_EACH = JsCode(
+_ON_EACH = (
     "function (feature, layer) {"
     " layer.bindTooltip(bmCommuneTooltip(feature.properties),"
     " {sticky: true, className: 'bm-tip'}); }"
 )
+# Leaflet path options per coverage class (the style table of the commune layers).
+STYLES = {
+    cls.key: {
+        "fillColor": cls.fill,
+        "fillOpacity": 0.85 if cls is style.UNCOVERED else 0.75,
+        "color": cls.line,
+        "weight": 1.6 if cls is style.UNCOVERED else 0.6,
+        "dashArray": "3 2" if cls is style.UNCOVERED else None,
+    }
+    for cls in style.COVERAGE_CLASSES
+}
+HIGHLIGHT = {"weight": 3, "color": "#000000", "dashArray": None}
 
 
 def _check(features: dict[str, Any]) -> None:
@@ -84,32 +93,26 @@ def _check(features: dict[str, Any]) -> None:
             raise ValueError(f"commune feature lacks {', '.join(missing)}")
 
 
-def _style(feature: dict[str, Any]) -> dict[str, Any]:
-    cls = style.coverage_class(int(feature["properties"]["officers"]))
-    uncovered = cls is style.UNCOVERED
-    return {
-        "fillColor": cls.fill,
-        "fillOpacity": 0.85 if uncovered else 0.75,
-        "color": cls.line,
-        "weight": 1.6 if uncovered else 0.6,
-        "dashArray": "3 2" if uncovered else None,
-    }
-
-
-def _highlight(feature: dict[str, Any]) -> dict[str, Any]:
-    return {"weight": 3, "color": "#000000"}
-
-
-def _layer(features: list[dict[str, Any]], name: str, css: str) -> folium.GeoJson:
-    # Feature ids = commune codes: Folium keys its per-feature style switch on them.
-    keyed = [{**f, "id": f["properties"]["code"]} for f in features]
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": keyed},
+def _layer(features: list[dict[str, Any]], name: str, css: str) -> GeoJsonLayer:
+    keyed = [
+        {
+            **f,
+            "id": f["properties"]["code"],
+            "properties": {
+                **f["properties"],
+                "cls": style.coverage_class(int(f["properties"]["officers"])).key,
+            },
+        }
+        for f in features
+    ]
+    return GeoJsonLayer(
+        keyed,
         name=name,
-        style_function=_style,
-        highlight_function=_highlight,
-        on_each_feature=_ON_EACH,
-        className=css,
+        style_key="cls",
+        styles=STYLES,
+        class_name=css,
+        on_each=_ON_EACH,
+        highlight=HIGHLIGHT,
     )
 
 
@@ -195,8 +198,10 @@ def coverage_map(
     _check(data)
     m = new_map(assets=assets, basemap=basemap, tiles=tiles, synthetic=figures.synthetic)
     m.add_child(Script(js_const("BM_ROLES", style.ROLE_LABELS) + ESCAPE_JS + _TOOLTIP_JS))
-    land = [f for f in data["features"] if f["properties"]["is_land_border"]]
-    coastal = [f for f in data["features"] if not f["properties"]["is_land_border"]]
+    # A commune on the land border and the coast is drawn once, in the land layer.
+    drawn = [f for f in data["features"] if f.get("geometry")]
+    land = [f for f in drawn if f["properties"]["is_land_border"]]
+    coastal = [f for f in drawn if not f["properties"]["is_land_border"]]
     for key, feats, name in (
         ("communes_land", land, f"Land-border communes ({len(land)})"),
         ("communes_coastal", coastal, f"Coastal communes ({len(coastal)})"),
@@ -210,4 +215,4 @@ def coverage_map(
     )
     m.add_child(Panel(legend_html(counts), dom_id="bm-legend", position="bottomright"))
     m.add_child(Panel(summary_html(figures), dom_id="bm-summary", position="topleft"))
-    return finish(m, bounds=feature_bounds(data))  # type: ignore[return-value]
+    return finish(m, fit=["communes_land", "communes_coastal"])

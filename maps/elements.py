@@ -1,21 +1,25 @@
-"""maps.elements: the small page elements Folium lacks (panels, banner, clustered points).
+"""maps.elements: the page elements of BorderMap maps (layers, panels, banner, clusters).
 
 Each is a ``MacroElement`` with an explicit template, so a map is still one Folium object
-tree (``m.to_dict()`` lists them) and renders with ``m.get_root().render()``. None of them
-carries Folium's class-level CDN lists; the JS libraries they need are added by the
-builders through :func:`maps.assets.require`.
+tree (``m.to_dict()`` lists them) and renders with ``m.get_root().render()``. All render
+through :class:`maps.render.RenderOnce` (data is never parsed as a template) and carry no
+CDN lists; the JS libraries they need are added by the builders (:func:`maps.assets.require`).
+Data goes into the page as compact JSON (:func:`maps.render.js_json`); GeoJSON geometry
+that PostGIS already wrote (:class:`RawGeometry`) is copied in without being parsed.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from branca.element import Element, MacroElement
+import folium
+from branca.element import Element
 from folium.map import Layer
 from folium.template import Template
+
+from maps.render import Raw, RenderOnce, js_json
 
 # One stylesheet for every BorderMap page. System fonts only: nothing to download.
 PAGE_CSS = """
@@ -39,33 +43,130 @@ PAGE_CSS = """
   box-shadow: 0 1px 4px rgba(0,0,0,0.4); pointer-events: none; text-align: center; }
 .bm-tip td { padding: 0 6px 0 0; } .bm-tip td.n { text-align: right; font-weight: 600; }
 .bm-tip b { font-size: 13px; }
-.bm-chart { max-height: 45vh; overflow-y: auto; }
+.bm-chart { max-height: calc(100vh - 200px); overflow-y: auto; }
+.bm-ring { width: 40px; height: 40px; border-radius: 50%%; display: flex;
+  align-items: center; justify-content: center; box-shadow: 0 0 2px rgba(0,0,0,0.6); }
+.bm-ring b { width: 26px; height: 26px; border-radius: 50%%; background: #fff;
+  font: 600 11px/26px system-ui, "DejaVu Sans", Arial, sans-serif; text-align: center;
+  color: #222; }
 .bm-chart svg text { font: 11px system-ui, "DejaVu Sans", Arial, sans-serif; fill: #222; }
 """
 
 
 def page_style(sea: str) -> Element:
-    """The BorderMap stylesheet, as a plain element for the page head."""
+    """The BorderMap stylesheet, as raw text for the page head."""
     # An empty icon: browsers would otherwise ask the server for /favicon.ico.
-    return Element(f'<link rel="icon" href="data:,"><style>{PAGE_CSS % {"sea": sea}}</style>')
+    return Raw(f'<link rel="icon" href="data:,"><style>{PAGE_CSS % {"sea": sea}}</style>')
 
 
 def banner(text: str) -> Element:
     """A banner across the top of the page that no layer can hide (e.g. synthetic data)."""
-    return Element(f'<div class="bm-banner" id="bm-banner">{escape(text)}</div>')
+    return Raw(f'<div class="bm-banner" id="bm-banner">{escape(text)}</div>')
 
 
-class Panel(MacroElement):
+class RawGeometry(str):
+    """A GeoJSON geometry already serialised (by ``ST_AsGeoJSON``): copied in as is."""
+
+    __slots__ = ()
+
+
+def features_js(features: Sequence[Mapping[str, Any]]) -> str:
+    """A FeatureCollection as JS text; :class:`RawGeometry` geometries are not re-encoded."""
+    parts = []
+    for f in features:
+        geom = f.get("geometry")
+        geom_js = geom if isinstance(geom, RawGeometry) else js_json(geom)
+        head = f'{{"type":"Feature","id":{js_json(f["id"])},' if "id" in f else '{"type":"Feature",'
+        parts.append(f'{head}"geometry":{geom_js},"properties":{js_json(f.get("properties"))}}}')
+    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
+
+
+class GeoJsonLayer(Layer, RenderOnce):
+    """A GeoJSON layer styled in the browser from a class property and a style table.
+
+    ``styles`` maps the value of ``properties[style_key]`` to Leaflet path options, so a
+    thousand features share a handful of styles (Python decides the class, once). Paths
+    get ``class_name`` (tests count them in the DOM); ``on_each`` is a JS function of
+    (feature, layer). Interactive layers get a hover highlight.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var styles = {{ this.styles_js }};
+            var onEach = {{ this.on_each }};
+            var layer = L.geoJSON({{ this.data_js }}, {
+                className: {{ this.class_name_js }},
+                interactive: {{ this.interactive_js }},
+                style: function (f) { return styles[f.properties[{{ this.key_js }}]]; },
+                onEachFeature: function (f, l) {
+                    if (onEach) { onEach(f, l); }
+                    {%- if this.highlight %}
+                    l.on("mouseover", function (e) {
+                        e.target.setStyle({{ this.highlight_js }});
+                        e.target.bringToFront();
+                    });
+                    l.on("mouseout", function (e) { layer.resetStyle(e.target); });
+                    {%- endif %}
+                }
+            });
+            return layer;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        features: Sequence[Mapping[str, Any]],
+        *,
+        name: str,
+        style_key: str,
+        styles: Mapping[str, Mapping[str, Any]],
+        class_name: str = "",
+        on_each: str | None = None,
+        interactive: bool = True,
+        highlight: Mapping[str, Any] | None = None,
+        overlay: bool = True,
+        control: bool = True,
+        show: bool = True,
+    ) -> None:
+        super().__init__(name=name, overlay=overlay, control=control, show=show)
+        self._name = "GeoJsonLayer"
+        missing = {str(f["properties"].get(style_key)) for f in features} - set(styles)
+        if missing:
+            raise ValueError(f"no style for {style_key} = {', '.join(sorted(missing))}")
+        self.features = list(features)
+        self.data_js = features_js(self.features)
+        self.styles_js = js_json(styles)
+        self.key_js = js_json(style_key)
+        self.class_name_js = js_json(class_name)
+        self.interactive_js = "true" if interactive else "false"
+        self.on_each = on_each or "null"
+        self.highlight = interactive and highlight is not None
+        self.highlight_js = js_json(dict(highlight or {}))
+
+
+class LayerControl(folium.LayerControl, RenderOnce):
+    """Folium's layer control, rendered through :class:`RenderOnce`."""
+
+
+class TileLayer(folium.TileLayer, RenderOnce):
+    """Folium's tile layer (only for an operator-configured URL), rendered once."""
+
+
+class Panel(RenderOnce):
     """A Leaflet control showing trusted HTML (legend, summary, chart) at a corner."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        var {{ this.get_name() }} = L.control({position: {{ this.position_js }}});
         {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
-            div.id = {{ this.dom_id|tojson }};
-            div.innerHTML = {{ this.html|tojson }};
+            var div = L.DomUtil.create("div", {{ this.css_class_js }});
+            div.id = {{ this.dom_id_js }};
+            div.innerHTML = {{ this.html_js }};
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
             return div;
@@ -81,12 +182,13 @@ class Panel(MacroElement):
         super().__init__()
         self._name = "Panel"
         self.html = html
-        self.dom_id = dom_id
-        self.position = position
-        self.css_class = f"bm-panel {css_class}".strip()
+        self.html_js = js_json(html)
+        self.dom_id_js = js_json(dom_id)
+        self.position_js = js_json(position)
+        self.css_class_js = js_json(f"bm-panel {css_class}".strip())
 
 
-class MapSetup(MacroElement):
+class MapSetup(RenderOnce):
     """Per-map JS: a plain attribution prefix (no outbound link) and a layer registry.
 
     ``window.bordermap.layers[name]`` gives tests and scripts the Leaflet layers by name
@@ -96,7 +198,7 @@ class MapSetup(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
+        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix_js }});
         window.bordermap = {map: {{ this._parent.get_name() }}, layers: {}, ready: false};
         {% endmacro %}
         """
@@ -105,16 +207,16 @@ class MapSetup(MacroElement):
     def __init__(self, prefix: str) -> None:
         super().__init__()
         self._name = "MapSetup"
-        self.prefix = prefix
+        self.prefix_js = js_json(escape(prefix))
 
 
-class RegisterLayer(MacroElement):
-    """Expose a layer as ``window.bordermap.layers[name]`` (add after the layer)."""
+class RegisterLayer(RenderOnce):
+    """Expose a layer as ``window.bordermap.layers[key]`` (add after the layer)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        window.bordermap.layers[{{ this.key|tojson }}] = {{ this.layer.get_name() }};
+        window.bordermap.layers[{{ this.key_js }}] = {{ this.layer.get_name() }};
         {% endmacro %}
         """
     )
@@ -122,27 +224,41 @@ class RegisterLayer(MacroElement):
     def __init__(self, key: str, layer: Element) -> None:
         super().__init__()
         self._name = "RegisterLayer"
-        self.key = key
+        self.key_js = js_json(key)
         self.layer = layer
 
 
-class MarkReady(MacroElement):
-    """Set ``window.bordermap.ready`` once every layer is on the map (added last)."""
+class FitAndReady(RenderOnce):
+    """Fit the view to the named registered layers (or a default box); set ``ready``.
+
+    Bounds are taken in the browser from the drawn layers, so the server never parses
+    geometry just to frame the map. Added last.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        window.bordermap.ready = true;
+        (function () {
+            var bm = window.bordermap, b = L.latLngBounds([]);
+            {{ this.keys_js }}.forEach(function (k) {
+                var l = bm.layers[k];
+                if (l && l.getLayers().length) { b.extend(l.getBounds()); }
+            });
+            bm.map.fitBounds(b.isValid() ? b : {{ this.fallback_js }});
+            bm.ready = true;
+        })();
         {% endmacro %}
         """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, keys: Sequence[str], default: Sequence[Sequence[float]]) -> None:
         super().__init__()
-        self._name = "MarkReady"
+        self._name = "FitAndReady"
+        self.keys_js = js_json(list(keys))
+        self.fallback_js = js_json([list(p) for p in default])
 
 
-class Script(MacroElement):
+class Script(RenderOnce):
     """A trusted script fragment (shared JS helpers of one map)."""
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
@@ -153,26 +269,31 @@ class Script(MacroElement):
         self.code = code
 
 
-class ClusteredPoints(Layer):
+class ClusteredPoints(Layer, RenderOnce):
     """Thousands of points as canvas circle markers in one Leaflet.markercluster group.
 
     Rows are compact arrays (``[lat, lon, ...]``) rather than GeoJSON features or one
     ``folium.Marker`` each, which keeps 5,000+ markers small in the page and fast to draw.
-    ``style_js`` and ``popup_js`` are JS function expressions of one row.
+    ``style_js`` and ``popup_js`` are JS function expressions of one row; ``icon_js``
+    (optional) builds a cluster's icon (each child marker has its row as ``bmRow``).
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            var rows = {{ this.rows|tojson }};
+            var rows = {{ this.rows_js }};
             var style = {{ this.style_js }};
             var popup = {{ this.popup_js }};
             // Own pane above the SVG overlays (Leaflet puts SVG above canvas in one pane).
             var map = {{ this._parent.get_name() }}, pane = "bmPoints";
             if (!map.getPane(pane)) { map.createPane(pane).style.zIndex = 450; }
             var renderer = L.canvas({padding: 0.5, pane: pane});
-            var group = L.markerClusterGroup({{ this.cluster_options|tojson }});
+            var options = {{ this.options_js }};
+            {%- if this.icon_js %}
+            options.iconCreateFunction = {{ this.icon_js }};
+            {%- endif %}
+            var group = L.markerClusterGroup(options);
             var layers = new Array(rows.length);
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
@@ -180,6 +301,7 @@ class ClusteredPoints(Layer):
                 opts.renderer = renderer;
                 opts.pane = pane;
                 var m = L.circleMarker([r[0], r[1]], opts);
+                m.bmRow = r;
                 m.bindPopup(popup.bind(null, r));
                 layers[i] = m;
             }
@@ -197,21 +319,26 @@ class ClusteredPoints(Layer):
         name: str,
         style_js: str,
         popup_js: str,
+        icon_js: str | None = None,
         cluster_options: dict[str, Any] | None = None,
         show: bool = True,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "ClusteredPoints"
         self.rows = [list(r) for r in rows]
+        self.rows_js = js_json(self.rows)
         self.style_js = style_js
         self.popup_js = popup_js
-        self.cluster_options = {
-            "chunkedLoading": True,
-            "showCoverageOnHover": False,
-            "maxClusterRadius": 50,
-            "spiderfyOnMaxZoom": True,
-            **(cluster_options or {}),
-        }
+        self.icon_js = icon_js
+        self.options_js = js_json(
+            {
+                "chunkedLoading": True,
+                "showCoverageOnHover": False,
+                "maxClusterRadius": 50,
+                "spiderfyOnMaxZoom": True,
+                **(cluster_options or {}),
+            }
+        )
 
 
 # HTML-escape a value in JS (names and labels come from data, never trusted as HTML).
@@ -226,4 +353,4 @@ function bmEsc(s) {
 
 def js_const(name: str, value: Any) -> str:
     """``var name = <json>;`` for data shared by a map's JS helpers."""
-    return f"var {name} = {json.dumps(value, ensure_ascii=False, separators=(',', ':'))};"
+    return f"var {name} = {js_json(value)};"

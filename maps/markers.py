@@ -14,7 +14,7 @@ from typing import Any
 
 from maps import style
 from maps.assets import MARKERCLUSTER, Assets, OfflineMap, require
-from maps.base import Basemap, Tiles, add_outlines, as_features, feature_bounds, finish, new_map
+from maps.base import Basemap, Tiles, add_outlines, as_features, finish, new_map
 from maps.elements import (
     ESCAPE_JS,
     ClusteredPoints,
@@ -47,6 +47,24 @@ _STYLE_JS = """
 function (r) {
     return {radius: 5, weight: 1, color: "#222", fillColor: BM_STATUS[r[4]][1],
             fillOpacity: 0.95};
+}
+"""
+
+# A cluster is a ring showing the share of each status among its markers.
+_ICON_JS = """
+function (cluster) {
+    var ms = cluster.getAllChildMarkers(), n = ms.length, counts = {}, i, at = 0, stops = [];
+    for (i = 0; i < n; i++) { var s = ms[i].bmRow[4]; counts[s] = (counts[s] || 0) + 1; }
+    Object.keys(counts).sort().forEach(function (s) {
+        var end = at + 360 * counts[s] / n;
+        stops.push(BM_STATUS[s][1] + " " + at.toFixed(1) + "deg " + end.toFixed(1) + "deg");
+        at = end;
+    });
+    return L.divIcon({
+        html: "<div class='bm-ring' style='background:conic-gradient(" + stops.join(",")
+            + ")'><b>" + n + "</b></div>",
+        className: "marker-cluster bm-cluster", iconSize: L.point(40, 40)
+    });
 }
 """
 
@@ -145,10 +163,14 @@ def markers_map(
     seg_layer.add_to(m)
     m.add_child(RegisterLayer("segments", seg_layer))
     cluster = ClusteredPoints(
-        rows, name=f"Markers ({len(rows)})", style_js=_STYLE_JS, popup_js=_POPUP_JS
+        rows,
+        name=f"Markers ({len(rows)})",
+        style_js=_STYLE_JS,
+        popup_js=_POPUP_JS,
+        icon_js=_ICON_JS,
     )
     m.add_child(cluster)
     m.add_child(RegisterLayer("markers", cluster))
     counts = Counter(STATUSES[r[4]] for r in rows)
     m.add_child(Panel(legend_html(counts, as_of), dom_id="bm-legend", position="bottomright"))
-    return finish(m, bounds=feature_bounds(points, lines))  # type: ignore[return-value]
+    return finish(m, fit=["markers", "segments"])

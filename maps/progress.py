@@ -14,7 +14,7 @@ from typing import Any
 
 from maps import style
 from maps.assets import Assets, OfflineMap
-from maps.base import Basemap, Tiles, add_outlines, as_features, feature_bounds, finish, new_map
+from maps.base import Basemap, Tiles, add_outlines, as_features, finish, new_map
 from maps.charts import Bar, percent_bars_svg, year_bars_svg
 from maps.elements import ESCAPE_JS, Panel, RegisterLayer, Script
 from maps.segments import TOOLTIP_JS, progress_legend_rows, segments_layer
@@ -39,24 +39,27 @@ def _fmt(v: float | None, unit: str) -> str:
 
 
 def summary_html(borders: Sequence[BorderFigures], as_of: dt.date, scope: str) -> str:
-    """One row per border: % of the line demarcated, km, markers planted."""
+    """One block per border: % of the line demarcated, km, markers planted."""
     rows = "".join(
-        f'<tr data-border="{escape(b.border_code)}"><td>{escape(b.border_name)}</td>'
-        f'<td class="n">{_fmt(b.pct_km, " %")}</td>'
-        f'<td class="n">{_fmt(b.km_demarcated, "")} / {_fmt(b.length_km, " km")}</td>'
-        f'<td class="n">{b.markers_planted} / {b.markers_total}</td></tr>'
+        f'<tr data-border="{escape(b.border_code)}"><td colspan="2"><b>'
+        f"{escape(b.border_name)}</b></td></tr>"
+        f'<tr data-border-pct="{escape(b.border_code)}"><td>&nbsp;&nbsp;line demarcated</td>'
+        f'<td class="n">{_fmt(b.pct_km, " %")}</td></tr>'
+        f'<tr><td>&nbsp;&nbsp;km demarcated</td><td class="n">{_fmt(b.km_demarcated, "")}'
+        f" of {_fmt(b.length_km, ' km')}</td></tr>"
+        f'<tr><td>&nbsp;&nbsp;markers planted</td><td class="n">{b.markers_planted:,}'
+        f" of {b.markers_total:,}</td></tr>"
         for b in borders
     )
     return (
         f"<h3>Demarcation progress, {as_of.isoformat()}</h3>"
         f'<div class="muted">{escape(scope)}</div>'
-        '<table id="bm-summary-table"><tr class="muted"><td></td><td>line</td><td>km</td>'
-        f"<td>markers planted</td></tr>{rows}</table>"
+        f'<table id="bm-summary-table">{rows}</table>'
     )
 
 
 def chart_html(segments: dict[str, Any], planting: Mapping[int, int]) -> str:
-    """The chart panel: % demarcated per segment, then markers planted per year."""
+    """The chart panel: markers planted per year, then % demarcated per segment."""
     feats = sorted(
         segments["features"],
         key=lambda f: (f["properties"]["border_code"], f["properties"]["segment_code"]),
@@ -71,10 +74,10 @@ def chart_html(segments: dict[str, Any], planting: Mapping[int, int]) -> str:
         for f in feats
     ]
     return (
-        "<h3>Line demarcated per segment</h3>"
-        + percent_bars_svg(bars, title="Percent of each segment's line demarcated")
-        + "<h3 style='margin-top:8px'>Markers planted per year</h3>"
+        "<h3>Markers planted per year</h3>"
         + year_bars_svg(planting, title="Markers first planted per year (dashed: cumulative)")
+        + "<h3 style='margin-top:8px'>Line demarcated per segment</h3>"
+        + percent_bars_svg(bars, title="Percent of each segment's line demarcated")
     )
 
 
@@ -127,4 +130,4 @@ def progress_map(
             css_class="bm-chart",
         )
     )
-    return finish(m, bounds=feature_bounds(lines))  # type: ignore[return-value]
+    return finish(m, fit=["segments"])

@@ -11,10 +11,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-import folium
-from folium.utilities import JsCode
-
 from maps import style
+from maps.elements import GeoJsonLayer
 
 SEGMENT_FIELDS = (
     "segment_code",
@@ -42,11 +40,18 @@ function bmSegmentTooltip(p) {
 }
 """
 
-_ON_EACH = JsCode(
+_ON_EACH = (
     "function (feature, layer) {"
     " layer.bindTooltip(bmSegmentTooltip(feature.properties),"
     " {sticky: true, className: 'bm-tip'}); }"
 )
+NO_FIGURE = "none"
+
+
+def progress_key(pct: float | None) -> str:
+    """Style key of a percentage: the index of its progress class, or ``none``."""
+    cls = style.progress_class(pct)
+    return NO_FIGURE if cls is None else str(style.PROGRESS_CLASSES.index(cls))
 
 
 def check_segments(features: dict[str, Any]) -> None:
@@ -59,26 +64,31 @@ def check_segments(features: dict[str, Any]) -> None:
 
 def segments_layer(
     features: dict[str, Any], *, name: str, weight: float, css: str = "bm-segment"
-) -> folium.GeoJson:
+) -> GeoJsonLayer:
     """One GeoJSON layer of segment lines, coloured by ``pct_km``, with tooltips."""
     check_segments(features)
     keyed = [
-        {**f, "id": f["properties"]["segment_code"]}
+        {
+            **f,
+            "id": f["properties"]["segment_code"],
+            "properties": {**f["properties"], "cls": progress_key(f["properties"]["pct_km"])},
+        }
         for f in features["features"]
         if f.get("geometry")
     ]
-
-    def _style(feature: dict[str, Any]) -> dict[str, Any]:
-        pct = feature["properties"]["pct_km"]
-        return {"color": style.progress_colour(pct), "weight": weight, "opacity": 0.95}
-
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": keyed},
+    styles = {
+        str(i): {"color": c.colour, "weight": weight, "opacity": 0.95}
+        for i, c in enumerate(style.PROGRESS_CLASSES)
+    }
+    styles[NO_FIGURE] = {"color": style.NO_PROGRESS_COLOUR, "weight": weight, "opacity": 0.95}
+    return GeoJsonLayer(
+        keyed,
         name=name,
-        style_function=_style,
-        highlight_function=lambda f: {"weight": weight + 3},
-        on_each_feature=_ON_EACH,
-        className=css,
+        style_key="cls",
+        styles=styles,
+        class_name=css,
+        on_each=_ON_EACH,
+        highlight={"weight": weight + 3},
     )
 
 

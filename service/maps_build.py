@@ -15,6 +15,7 @@ from typing import Any, Literal
 from maps.assets import Assets, OfflineMap
 from maps.base import Basemap, Tiles
 from maps.coverage import CoverageFigures, coverage_map
+from maps.elements import RawGeometry
 from maps.markers import markers_map
 from maps.progress import BorderFigures, progress_map
 from service.db import maplayers
@@ -48,7 +49,9 @@ def tiles_of(settings: Settings) -> Tiles | None:
 def build_map(db: Executor, query: MapQuery, *, settings: Settings, assets: Assets) -> OfflineMap:
     """The folium map for ``query``, read in one snapshot of ``db``."""
     base = maplayers.basemap_layers(db, as_of=query.as_of, province=query.province)
-    basemap = Basemap(countries=base.countries, provinces=base.provinces, borders=base.borders)
+    basemap = Basemap(
+        countries=_raw(base.countries), provinces=_raw(base.provinces), borders=_raw(base.borders)
+    )
     tiles = tiles_of(settings)
     if query.kind == "coverage":
         return _coverage(db, query, basemap, tiles, assets)
@@ -57,8 +60,15 @@ def build_map(db: Executor, query: MapQuery, *, settings: Settings, assets: Asse
     return _progress(db, query, basemap, tiles, assets)
 
 
-def _feature(geometry: dict[str, Any] | None, props: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": geometry, "properties": props}
+def _feature(geometry: str | dict[str, Any] | None, props: dict[str, Any]) -> dict[str, Any]:
+    # GeoJSON text from PostGIS goes into the page as is (see maplayers).
+    geom = RawGeometry(geometry) if isinstance(geometry, str) else geometry
+    return {"type": "Feature", "geometry": geom, "properties": props}
+
+
+def _raw(fc: dict[str, Any]) -> dict[str, Any]:
+    features = [_feature(f["geometry"], f["properties"]) for f in fc["features"]]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _coverage(
