@@ -10,7 +10,8 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from service.db.engine import make_engine, make_sessionmaker
 from service.errors import add_exception_handlers
-from service.routes import coverage, health, progress, spatial
+from service.etag import ETagMiddleware
+from service.routes import coverage, health, ogc, progress, spatial
 from service.routes import maps as maps_routes
 from service.settings import Settings
 
@@ -40,8 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(ETagMiddleware)  # outermost: a 304 skips gzip and the routes
     add_exception_handlers(app)
     app.include_router(health.router)
+    app.include_router(ogc.make_router(settings))
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)

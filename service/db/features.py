@@ -1,0 +1,664 @@
+"""service.db.features: the SQL behind the OGC feature collections.
+
+Each collection is a :class:`Source`: a base table, the SQL expression of every property
+(named as in :mod:`service.ogc.collections`) with the joins it needs, and the conditions
+its dates impose. A request selects only the columns and joins it uses, so counting
+``numberMatched`` touches neither geometry output nor unneeded joins.
+
+Read paths build GeoJSON inside PostGIS: ``ST_AsGeoJSON`` for the geometry and
+``json_build_object`` for the properties, both returned as text and spliced into the
+response by :mod:`service.ogc.render` without parsing.
+
+Dates (see :class:`service.ogc.params.When`):
+
+- *validity* collections (segments, communes, provinces): no date → every row of both eras;
+  a date → rows of that date's era valid on it; an interval → rows valid at some time in it.
+- *state* collections: ``markers`` carry their status on the date (default today) from
+  ``marker_event``, ordered exactly as ``marker_status_as_of``; with an explicit date,
+  markers with no event by then are left out (not yet in the plan, as in
+  :mod:`service.db.progress`). ``officer_coverage`` follows :mod:`service.db.coverage`:
+  border communes valid on the date, distinct officers with an assignment active on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Float,
+    FromClause,
+    Integer,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    column,
+    distinct,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import TableClause
+from sqlalchemy.sql.sqltypes import NullType
+
+from service.db.cql2_sql import compile_filter
+from service.db.models import (
+    MARKER_STATUSES,
+    OFFICER_ROLES,
+    Border,
+    BorderSegment,
+    Commune,
+    Marker,
+    MarkerEvent,
+    MarkerSegment,
+    Officer,
+    OfficerAssignment,
+    Province,
+)
+from service.db.units import era_on
+from service.errors import NotFound
+from service.ogc.collections import COLLECTIONS
+from service.ogc.cql2 import Node, properties_used
+from service.ogc.documents import Extent
+from service.ogc.params import FeatureQuery, ItemsQuery, When
+from service.ogc.render import FeatureText
+
+Executor = Session | Connection
+Col = ColumnElement[Any]
+JoinFn = Callable[[FromClause], FromClause]
+
+
+def _light(model: Any) -> TableClause:
+    """A lightweight ``table()`` mirror of a model's table.
+
+    Aliasing the ORM ``Table`` copies full ``Column`` objects (and fires GeoAlchemy2's
+    events) on every request; a ``TableClause`` aliases for nearly nothing. Geometry
+    columns are untyped here, so they are used as they are inside SQL functions.
+    """
+    t = model.__table__
+    cols = [column(c.name, NullType() if c.name == "geom" else c.type) for c in t.columns]
+    return table(t.name, *cols)
+
+
+_BORDER = _light(Border)
+_SEGMENT = _light(BorderSegment)
+_PROVINCE = _light(Province)
+_COMMUNE = _light(Commune)
+_MARKER = _light(Marker)
+_EVENT = _light(MarkerEvent)
+_MARKER_SEGMENT = _light(MarkerSegment)
+_OFFICER = _light(Officer)
+_ASSIGNMENT = _light(OfficerAssignment)
+
+
+@dataclass
+class Source:
+    """How to select one collection's rows and properties."""
+
+    base: FromClause
+    id: Col
+    geom: Col
+    columns: dict[str, tuple[Col, tuple[str, ...]]]  # property → (expression, joins needed)
+    joins: dict[str, JoinFn] = field(default_factory=dict)  # applied in this order
+    where: list[Col] = field(default_factory=list)
+
+    def select(self, names: Iterable[str], *, geom: bool) -> Select[Any]:
+        """``id``, optionally ``geom``, and the properties ``names``; only the joins they need."""
+        wanted = list(dict.fromkeys(names))
+        needed = {j for n in wanted for j in self.columns[n][1]}
+        src = self.base
+        for name, join in self.joins.items():
+            if name in needed:
+                src = join(src)
+        cols: list[Col] = [self.id.label("id")]
+        if geom:
+            cols.append(self.geom.label("geom"))
+        cols += [self.columns[n][0].label(n) for n in wanted]
+        return select(*cols).select_from(src).where(*self.where)
+
+
+# --- dates ------------------------------------------------------------------------------------
+#
+# Statements are built once per *shape* (what decides the SQL text) and cached; the values
+# (dates, filter values, bbox, limit, offset) are bind parameters. Building a statement
+# costs milliseconds, running a cached one almost nothing.
+
+WhenShape = str  # "none", "instant", or "interval:" + "s"/"e" for the bounds present
+DAY = bindparam("day", type_=Date)  # the state date / the instant
+ERA = bindparam("era", type_=Text)  # the era of DAY
+
+
+def when_shape(when: When | None) -> WhenShape:
+    """The shape of the dates of a request."""
+    if when is None or not when.explicit:
+        return "none"
+    if when.is_instant:
+        return "instant"
+    return "interval:" + ("s" if when.start else "") + ("e" if when.end else "")
+
+
+def when_params(when: When | None, today: dt.date) -> dict[str, Any]:
+    """Bind values of the dates of a request."""
+    day = when.state_date if when is not None else today
+    out: dict[str, Any] = {"day": day, "era": era_on(day)}
+    if when is not None and when.explicit and not when.is_instant:
+        out.update(t_start=when.start, t_end=when.end, eras=list(when.eras()))
+    return out
+
+
+def _validity(t: FromClause, shape: WhenShape) -> list[Col]:
+    """Rows of a unit table valid on the date(s) (see module docstring)."""
+    c = t.c
+    if shape == "none":
+        return []
+    if shape == "instant":
+        return [
+            c.era == ERA,
+            or_(c.valid_from.is_(None), c.valid_from <= DAY),
+            or_(c.valid_to.is_(None), c.valid_to > DAY),
+        ]
+    conds: list[Col] = [c.era.in_(bindparam("eras", expanding=True))]
+    bounds = shape.partition(":")[2]
+    if "e" in bounds:
+        conds.append(or_(c.valid_from.is_(None), c.valid_from <= bindparam("t_end", type_=Date)))
+    if "s" in bounds:
+        conds.append(or_(c.valid_to.is_(None), c.valid_to > bindparam("t_start", type_=Date)))
+    return conds
+
+
+# --- the collections --------------------------------------------------------------------------
+
+
+def _borders(shape: WhenShape) -> Source:
+    b = _BORDER
+    names = (
+        "code",
+        "iso3",
+        "name",
+        "official_length_km",
+        "official_land_km",
+        "official_river_km",
+        "length_source",
+        "length_approximate",
+        "markers_expected",
+        "positions_expected",
+        "demarcated_share",
+        "geom_source",
+        "synthetic",
+    )
+    return Source(b, b.c.code, b.c.geom, {n: (b.c[n], ()) for n in names})
+
+
+def _province_join(child: FromClause, alias: str) -> tuple[FromClause, JoinFn]:
+    p = _PROVINCE.alias(alias)
+
+    def join(src: FromClause) -> FromClause:
+        return src.outerjoin(p, and_(p.c.era == child.c.era, p.c.code == child.c.province_code))
+
+    return p, join
+
+
+def _border_segments(shape: WhenShape) -> Source:
+    s = _SEGMENT.alias("s")
+    p, join_p = _province_join(s, "p")
+    plain = (
+        "code",
+        "era",
+        "province_code",
+        "valid_from",
+        "valid_to",
+        "official_length_km",
+        "official_land_km",
+        "official_river_km",
+        "length_source",
+        "measured_length_km",
+        "demarcated",
+        "synthetic",
+    )
+    cols: dict[str, tuple[Col, tuple[str, ...]]] = {n: (s.c[n], ()) for n in plain}
+    cols["border"] = (s.c.border_code, ())
+    cols["province_name"] = (p.c.name, ("province",))
+    return Source(s, s.c.id, s.c.geom, cols, {"province": join_p}, _validity(s, shape))
+
+
+def _markers(shape: WhenShape) -> Source:
+    m = _MARKER.alias("m")
+    e = _EVENT.alias("e")
+    statuses = literal(list(MARKER_STATUSES), ARRAY(Text))
+    # The marker's latest event on or before the date; on one date the later step wins
+    # (the ordering of marker_status_as_of, per marker through ix_marker_event_marker_id).
+    ev = (
+        select(e.c.status, e.c.event_date.label("status_date"))
+        .where(e.c.marker_id == m.c.id, e.c.event_date <= DAY)
+        .order_by(
+            e.c.event_date.desc(), func.array_position(statuses, e.c.status).desc(), e.c.id.desc()
+        )
+        .limit(1)
+        .lateral("ev")
+    )
+    ms = _MARKER_SEGMENT.alias("ms")
+    bs = _SEGMENT.alias("bs")
+
+    def join_status(src: FromClause) -> FromClause:
+        return src.outerjoin(ev, true())
+
+    def join_segment(src: FromClause) -> FromClause:
+        return src.outerjoin(ms, and_(ms.c.marker_id == m.c.id, ms.c.era == ERA)).outerjoin(
+            bs, bs.c.id == ms.c.segment_id
+        )
+
+    plain = (
+        "label",
+        "number",
+        "same_number_index",
+        "sub_number",
+        "marker_class",
+        "size_class",
+        "setting",
+        "material",
+        "planted_by",
+        "elevation_m",
+        "source_crs",
+        "synthetic",
+    )
+    cols: dict[str, tuple[Col, tuple[str, ...]]] = {n: (m.c[n], ()) for n in plain}
+    cols["border"] = (m.c.border_code, ())
+    cols["status"] = (ev.c.status, ("status",))
+    cols["status_date"] = (ev.c.status_date, ("status",))
+    cols["segment_code"] = (bs.c.code, ("segment",))
+    cols["province_code"] = (bs.c.province_code, ("segment",))
+    where: list[Col] = []
+    if shape != "none":  # an explicit date: only markers in the record by then
+        x = _EVENT.alias("x")
+        where.append(exists().where(x.c.marker_id == m.c.id, x.c.event_date <= DAY))
+    joins: dict[str, JoinFn] = {"status": join_status, "segment": join_segment}
+    return Source(m, m.c.id, m.c.geom, cols, joins, where)
+
+
+def _unit_columns(t: FromClause, names: Iterable[str]) -> dict[str, tuple[Col, tuple[str, ...]]]:
+    return {n: (t.c[n], ()) for n in names}
+
+
+def _communes(shape: WhenShape) -> Source:
+    c = _COMMUNE.alias("c")
+    p, join_p = _province_join(c, "p")
+    cols = _unit_columns(
+        c,
+        (
+            "code",
+            "name",
+            "unit_type",
+            "era",
+            "province_code",
+            "district_name",
+            "valid_from",
+            "valid_to",
+            "is_land_border",
+            "is_coastal",
+            "neighbour_countries",
+            "border_flag_source",
+            "geom_source",
+            "synthetic",
+        ),
+    )
+    cols["province_name"] = (p.c.name, ("province",))
+    return Source(c, c.c.id, c.c.geom, cols, {"province": join_p}, _validity(c, shape))
+
+
+def _provinces(shape: WhenShape) -> Source:
+    p = _PROVINCE.alias("p")
+    cols = _unit_columns(
+        p,
+        (
+            "code",
+            "name",
+            "unit_type",
+            "era",
+            "valid_from",
+            "valid_to",
+            "is_land_border",
+            "is_coastal",
+            "neighbour_countries",
+            "geom_source",
+            "synthetic",
+        ),
+    )
+    return Source(p, p.c.id, p.c.geom, cols, {}, _validity(p, shape))
+
+
+def _officer_coverage(shape: WhenShape) -> Source:
+    c = _COMMUNE.alias("c")
+    p, join_p = _province_join(c, "p")
+    a = _ASSIGNMENT.alias("a")
+    o = _OFFICER.alias("o")
+    # Counts only: no officer column beyond the id leaves this subquery.
+    per_commune = (
+        select(
+            a.c.commune_id,
+            func.count(distinct(a.c.officer_id)).label("officers"),
+            *(
+                func.count(distinct(a.c.officer_id))
+                .filter(a.c.role == role)
+                .label(f"officers_{role}")
+                for role in OFFICER_ROLES
+            ),
+            func.bool_or(or_(a.c.synthetic, o.c.synthetic)).label("synthetic"),
+        )
+        .select_from(a.join(o, o.c.id == a.c.officer_id))
+        .where(a.c.start_date <= DAY, or_(a.c.end_date.is_(None), a.c.end_date > DAY))
+        .group_by(a.c.commune_id)
+        .subquery("act")
+    )
+
+    def join_act(src: FromClause) -> FromClause:
+        return src.outerjoin(per_commune, per_commune.c.commune_id == c.c.id)
+
+    cols = _unit_columns(
+        c,
+        (
+            "code",
+            "name",
+            "era",
+            "province_code",
+            "is_land_border",
+            "is_coastal",
+            "neighbour_countries",
+        ),
+    )
+    cols["province_name"] = (p.c.name, ("province",))
+    cols["as_of"] = (DAY, ())
+    officers = func.coalesce(per_commune.c.officers, 0)
+    cols["officers"] = (officers, ("act",))
+    cols["covered"] = (officers > 0, ("act",))
+    for role in OFFICER_ROLES:
+        cols[f"officers_{role}"] = (func.coalesce(per_commune.c[f"officers_{role}"], 0), ("act",))
+    cols["synthetic"] = (
+        or_(c.c.synthetic, func.coalesce(per_commune.c.synthetic, false())),
+        ("act",),
+    )
+    where: list[Col] = [
+        c.c.era == ERA,
+        or_(c.c.valid_from.is_(None), c.c.valid_from <= DAY),
+        or_(c.c.valid_to.is_(None), c.c.valid_to > DAY),
+        or_(c.c.is_land_border, c.c.is_coastal),
+    ]
+    return Source(c, c.c.id, c.c.geom, cols, {"province": join_p, "act": join_act}, where)
+
+
+SOURCES: dict[str, Callable[[WhenShape], Source]] = {
+    "borders": _borders,
+    "border_segments": _border_segments,
+    "markers": _markers,
+    "communes": _communes,
+    "provinces": _provinces,
+    "officer_coverage": _officer_coverage,
+}
+
+
+# --- statements -------------------------------------------------------------------------------
+
+Purpose = Literal["page", "count", "feature", "text", "wkb", "wkt"]
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Everything that decides a statement's SQL text (values are bind parameters)."""
+
+    collection: str
+    purpose: Purpose
+    when: WhenShape
+    out: tuple[str, ...] = ()
+    crs_srid: int = 4326
+    crs_lat_first: bool = False
+    crs_decimals: int = 8
+    filters: tuple[str, ...] = ()  # filter parameter names
+    n_bbox: int = 0
+    sortby: tuple[tuple[str, bool], ...] = ()
+    cql: Node | None = None
+    paged: bool = True
+
+
+def shape_of(q: ItemsQuery | FeatureQuery, purpose: Purpose) -> Shape:
+    """The statement shape of a request."""
+    items = isinstance(q, ItemsQuery)
+    return Shape(
+        collection=q.collection.id,
+        purpose=purpose,
+        when=when_shape(q.when),
+        out=() if purpose == "count" else q.out_props,
+        crs_srid=q.crs.srid,
+        crs_lat_first=q.crs.lat_first,
+        crs_decimals=q.crs.decimals,
+        filters=tuple(p for p, _ in q.filters) if isinstance(q, ItemsQuery) else (),
+        n_bbox=len(q.bbox) if isinstance(q, ItemsQuery) else 0,
+        sortby=q.sortby if items and purpose != "count" else (),  # type: ignore[union-attr]
+        cql=q.cql if isinstance(q, ItemsQuery) else None,
+        paged=q.paged if isinstance(q, ItemsQuery) else True,
+    )
+
+
+def bind_values(q: ItemsQuery | FeatureQuery, today: dt.date) -> dict[str, Any]:
+    """The bind parameters of a request's statement."""
+    out = when_params(q.when, today)
+    if isinstance(q, ItemsQuery):
+        for param, values in q.filters:
+            out[f"p_{param}"] = list(values)
+        for i, b in enumerate(q.bbox):
+            out.update(
+                {f"bb{i}_x0": b.minx, f"bb{i}_y0": b.miny, f"bb{i}_x1": b.maxx, f"bb{i}_y1": b.maxy}
+            )
+        out.update(limit=q.limit, offset=q.offset)
+    return out
+
+
+def _geom_out(geom: Col, shape: Shape, *, axis_order: bool) -> Col:
+    """Geometry in the output CRS; ``axis_order``: lat-first CRSs get their axes swapped."""
+    out = geom
+    if shape.crs_srid != 4326:
+        out = func.ST_Transform(geom, literal_column(str(shape.crs_srid)))
+    if axis_order and shape.crs_lat_first:
+        out = func.ST_FlipCoordinates(out)
+    return out
+
+
+def _props_json(sub: FromClause, names: Iterable[str]) -> Col:
+    args: list[Any] = []
+    for n in names:
+        args += [literal_column(f"'{n}'"), sub.c[n]]  # names come from the registry only
+    return cast(func.json_build_object(*args), Text)
+
+
+@lru_cache(maxsize=1024)
+def statement(shape: Shape) -> Select[Any]:
+    """The statement of ``shape``, built once."""
+    coll = COLLECTIONS[shape.collection]
+    by_param = {f.param: f for f in coll.filters}
+    names = list(shape.out)
+    names += [by_param[p].prop for p in shape.filters]
+    names += [n for n, _ in shape.sortby]
+    if shape.cql is not None:
+        names += sorted(properties_used(shape.cql) - {"geometry"})
+    needs_geom = shape.purpose != "count" or shape.n_bbox > 0 or shape.cql is not None
+    sub = SOURCES[coll.id](shape.when).select(names, geom=needs_geom).subquery("f")
+
+    conds: list[Col] = []
+    for param in shape.filters:
+        f = by_param[param]
+        values: Any = bindparam(f"p_{param}", expanding=f.kind == "eq")
+        if f.kind == "contains":
+            conds.append(sub.c[f.prop].overlap(cast(values, ARRAY(Text))))
+        else:
+            conds.append(sub.c[f.prop].in_(values))
+    if shape.n_bbox:
+        boxes = [
+            func.ST_Intersects(
+                sub.c.geom,
+                func.ST_MakeEnvelope(
+                    *(bindparam(f"bb{i}_{k}", type_=Float) for k in ("x0", "y0", "x1", "y1")),
+                    4326,
+                ),
+            )
+            for i in range(shape.n_bbox)
+        ]
+        conds.append(or_(*boxes))
+    if shape.cql is not None:
+        queryables = {p.name: (sub.c[p.name], p.type) for p in coll.queryables if p.name in sub.c}
+        conds.append(compile_filter(shape.cql, queryables, sub.c.geom))
+
+    if shape.purpose == "count":
+        return select(func.count()).select_from(sub).where(*conds)
+    if shape.purpose in ("wkb", "wkt"):
+        g = _geom_out(sub.c.geom, shape, axis_order=False)
+        geom_col = (
+            func.ST_AsBinary(g)
+            if shape.purpose == "wkb"
+            else func.ST_AsText(g, literal_column(str(shape.crs_decimals)))
+        )
+        stmt = select(sub.c.id, geom_col, *(sub.c[n] for n in shape.out))
+    else:
+        g = _geom_out(sub.c.geom, shape, axis_order=True)
+        stmt = select(
+            sub.c.id,
+            # options 0: no "crs" member (the Content-Crs header says it; PostGIS's
+            # short-CRS lookup fails on the custom pinned SRIDs).
+            func.ST_AsGeoJSON(g, literal_column(str(shape.crs_decimals)), literal_column("0")),
+            _props_json(sub, shape.out),
+        )
+    stmt = stmt.where(*conds)
+    if shape.purpose == "feature":
+        return stmt.where(sub.c.id == bindparam("fid"))
+    keys: list[Any] = []
+    for name, desc in shape.sortby:
+        col = sub.c[name]
+        keys.append(col.desc().nulls_last() if desc else col.asc().nulls_last())
+    keys.append(sub.c.id)  # a total order: pages never overlap or skip
+    stmt = stmt.order_by(*keys)
+    if shape.paged:
+        stmt = stmt.limit(bindparam("limit", type_=Integer)).offset(
+            bindparam("offset", type_=Integer)
+        )
+    return stmt
+
+
+# --- running them -----------------------------------------------------------------------------
+
+
+def count_matched(db: Executor, q: ItemsQuery, today: dt.date) -> int:
+    """``numberMatched``: one ``count(*)`` with the same conditions, no geometry output."""
+    stmt = statement(shape_of(q, "count"))
+    return int(db.execute(stmt, bind_values(q, today)).scalar_one())
+
+
+def features_page(db: Executor, q: ItemsQuery, today: dt.date) -> list[FeatureText]:
+    """The page of features ``q`` asks for, in a stable order."""
+    rows = db.execute(statement(shape_of(q, "page")), bind_values(q, today))
+    return [FeatureText(*row) for row in rows]
+
+
+def _id_value(q: FeatureQuery, feature_id: str) -> int | str:
+    coll = q.collection
+    if coll.id_type == "integer":
+        if not feature_id.isdigit() or len(feature_id) > 9:
+            raise NotFound(f"feature {feature_id!r} not found in {coll.id}")
+        return int(feature_id)
+    return feature_id
+
+
+def get_feature(db: Executor, q: FeatureQuery, feature_id: str, today: dt.date) -> FeatureText:
+    """One feature by id (under the dates of ``q``), or NotFound."""
+    values = {**bind_values(q, today), "fid": _id_value(q, feature_id)}
+    row = db.execute(statement(shape_of(q, "feature")), values).first()
+    if row is None:
+        raise NotFound(f"feature {feature_id!r} not found in {q.collection.id}")
+    return FeatureText(*row)
+
+
+def iter_feature_text(
+    conn: Connection, q: ItemsQuery, today: dt.date, *, batch: int = 2000
+) -> Iterator[list[FeatureText]]:
+    """Every matching feature (``limit``/``offset`` only when ``q.paged``), streamed in
+    batches from a server-side cursor: memory stays flat whatever the size."""
+    stmt = statement(shape_of(q, "text"))
+    yield from _stream(conn, stmt, bind_values(q, today), batch, lambda r: FeatureText(*r))
+
+
+def iter_plain_rows(
+    conn: Connection, q: ItemsQuery, today: dt.date, *, geometry: str, batch: int = 2000
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows ``(id, geometry, *properties)`` for file exports, streamed in batches.
+
+    ``geometry``: ``wkb`` or ``wkt``, in the output CRS in x/y (easting, longitude first)
+    order as files store it. Properties are plain values (no JSON).
+    """
+    purpose: Purpose = "wkb" if geometry == "wkb" else "wkt"
+    stmt = statement(shape_of(q, purpose))
+    yield from _stream(conn, stmt, bind_values(q, today), batch, tuple)
+
+
+def _stream(
+    conn: Connection,
+    stmt: Select[Any],
+    values: dict[str, Any],
+    batch: int,
+    make: Callable[[Any], Any],
+) -> Iterator[list[Any]]:
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt, values)
+    try:
+        for part in result.partitions(batch):
+            yield [make(r) for r in part]
+    finally:
+        result.close()
+
+
+# --- collection metadata ----------------------------------------------------------------------
+
+_EXTENTS = text(
+    """
+    WITH e(id, box, t0) AS (
+      SELECT 'borders', (SELECT ST_Extent(geom) FROM border), NULL::date
+      UNION ALL
+      SELECT 'border_segments', (SELECT ST_Extent(geom) FROM border_segment),
+             (SELECT min(valid_from) FROM border_segment)
+      UNION ALL
+      SELECT 'markers', (SELECT ST_Extent(geom) FROM marker),
+             (SELECT min(event_date) FROM marker_event)
+      UNION ALL
+      SELECT 'communes', (SELECT ST_Extent(geom) FROM commune),
+             (SELECT min(valid_from) FROM commune)
+      UNION ALL
+      SELECT 'provinces', (SELECT ST_Extent(geom) FROM province),
+             (SELECT min(valid_from) FROM province)
+      UNION ALL
+      SELECT 'officer_coverage',
+             (SELECT ST_Extent(geom) FROM commune WHERE is_land_border OR is_coastal),
+             (SELECT min(start_date) FROM officer_assignment)
+    )
+    SELECT id, ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box), t0 FROM e
+    """
+)
+
+
+def collection_extents(db: Executor) -> dict[str, Extent]:
+    """Lon/lat box and first date of every collection's data (one round trip)."""
+    out: dict[str, Extent] = {}
+    for cid, x0, y0, x1, y1, t0 in db.execute(_EXTENTS):
+        box = None if x0 is None else (float(x0), float(y0), float(x1), float(y1))
+        out[cid] = Extent(box, t0.isoformat() if t0 else None, None)
+    return out
