@@ -16,12 +16,15 @@ Everything is computed in PostGIS from the status history. Definitions:
   markers of a same-number pair or triple (``261(1)``, ``261(2)`` on the two banks) share a
   position; a secondary marker ``511/1`` is a position of its own.
   ``positions_done``: positions with at least one planted-or-later marker.
-- **Km demarcated**: a stretch of the segment line between two consecutive markers (markers
-  located along the line with ``ST_LineLocatePoint`` on each part of
-  ``ST_LineMerge(geom)``) is demarcated on a date when the markers at both of its ends are
-  planted-or-later by then; the stretches from a part's ends to its first and last marker
-  take that marker's state. Lengths are geodesic (``geography``). The demarcated share of
-  the measured line is then applied to the reference length, so
+- **Km demarcated**: markers are located along the segment line (``ST_LineLocatePoint`` on
+  the nearest part of ``ST_LineMerge(geom)``). The stretch between two neighbouring
+  planted-or-later markers is demarcated on a date unless a marker between them that is not
+  planted was already in the plan (had its first event) when the later of the two was
+  planted: it belongs to the same plan and is still missing. Markers planned afterwards
+  (densification, as on the Laos border from 2008 between the markers of 1978-1987) do not
+  undo earlier demarcation. The stretches from a part's ends to its first and last planted
+  marker follow the same rule. Lengths are geodesic (``geography``). The demarcated share
+  of the measured line is applied to the reference length, so
   ``km_demarcated = length_km * pct_km / 100``.
 - **Reference length** (``length_km``, ``length_basis``): the official length where known,
   otherwise the measured one (the ``measured_length_km`` column, else the geometry).
@@ -82,6 +85,14 @@ class Progress:
 # Markers with their status on :as_of, and the segment (of :era) each lies on.
 _STATUS = f"""
 st AS (SELECT * FROM marker_status_as_of(:as_of)),
+-- When each marker entered the plan, and when it was first planted (as known on :as_of).
+ev AS (
+  SELECT marker_id, min(event_date) AS first_date,
+         min(event_date) FILTER (
+           WHERE status IN ('planted', 'verified', 'damaged', 'restored', 'relocated')
+         ) AS plant_date
+  FROM marker_event WHERE event_date <= :as_of GROUP BY marker_id
+),
 seg AS (
   SELECT s.id, s.code, s.border_code, s.province_code, p.name AS province_name,
          s.official_length_km, s.measured_length_km, s.demarcated, s.synthetic, s.geom
@@ -94,9 +105,11 @@ seg AS (
 mk AS (
   SELECT m.id, m.border_code, ms.segment_id, m.geom, m.synthetic, st.status,
          m.number::text || '/' || COALESCE(m.sub_number::text, '') AS position,
-         st.status IN ('planted', 'verified', 'damaged', 'restored', 'relocated') AS planted
+         st.status IN ('planted', 'verified', 'damaged', 'restored', 'relocated') AS planted,
+         ev.first_date, ev.plant_date
   FROM marker m
   JOIN st ON st.marker_id = m.id
+  JOIN ev ON ev.marker_id = m.id
   LEFT JOIN marker_segment ms ON ms.marker_id = m.id AND ms.era = :era
   LEFT JOIN seg ON seg.id = ms.segment_id
   WHERE (CAST(:border AS text) IS NULL OR m.border_code = CAST(:border AS text))
@@ -113,26 +126,45 @@ part AS (
 ),
 loc AS MATERIALIZED (
   SELECT mk.segment_id, part.part_no, part.len_m, ST_LineLocatePoint(part.g, mk.geom) AS f,
-         mk.planted
+         mk.planted, mk.first_date, mk.plant_date
   FROM mk
   JOIN part ON part.segment_id = mk.segment_id
   WHERE part.n_parts = 1
      OR part.part_no = (SELECT p2.part_no FROM part p2 WHERE p2.segment_id = mk.segment_id
                         ORDER BY ST_Distance(p2.g, mk.geom) LIMIT 1)
 ),
-step AS (
-  SELECT segment_id, part_no, len_m, f, planted,
-         lag(f) OVER w AS prev_f, lag(planted) OVER w AS prev_planted,
-         row_number() OVER w AS i, count(*) OVER (PARTITION BY segment_id, part_no) AS n
+-- Along each part, planted markers are stops 1..n; g numbers the gap after stop g (gap 0
+-- lies before the first stop) and the unplanted markers in it.
+grp AS (
+  SELECT *, sum(planted::int) OVER (PARTITION BY segment_id, part_no
+                                    ORDER BY f, planted DESC ROWS UNBOUNDED PRECEDING) AS g
   FROM loc
-  WINDOW w AS (PARTITION BY segment_id, part_no ORDER BY f, planted)
 ),
+gap AS (
+  SELECT segment_id, part_no, g, min(first_date) AS first_planned
+  FROM grp WHERE NOT planted GROUP BY segment_id, part_no, g
+),
+stop AS (
+  SELECT segment_id, part_no, len_m, g, f, plant_date,
+         lead(f) OVER w AS next_f, lead(plant_date) OVER w AS next_date
+  FROM grp WHERE planted
+  WINDOW w AS (PARTITION BY segment_id, part_no ORDER BY g)
+),
+-- A stretch is broken by a marker in its gap that was already planned when the later of
+-- its two ends was planted; a part's ends count from the first and to the last stop.
 covered AS (
-  SELECT segment_id, sum(len_m * (
-           CASE WHEN i > 1 AND planted AND prev_planted THEN f - prev_f ELSE 0 END
-         + CASE WHEN i = 1 AND planted THEN f ELSE 0 END
-         + CASE WHEN i = n AND planted THEN 1 - f ELSE 0 END)) AS covered_m
-  FROM step GROUP BY segment_id
+  SELECT st.segment_id, sum(st.len_m * (
+      CASE WHEN st.next_f IS NOT NULL
+            AND NOT COALESCE(gp.first_planned <= greatest(st.plant_date, st.next_date), false)
+           THEN st.next_f - st.f ELSE 0 END
+    + CASE WHEN st.g = 1 AND NOT COALESCE(g0.first_planned <= st.plant_date, false)
+           THEN st.f ELSE 0 END
+    + CASE WHEN st.next_f IS NULL AND NOT COALESCE(gp.first_planned <= st.plant_date, false)
+           THEN 1 - st.f ELSE 0 END)) AS covered_m
+  FROM stop st
+  LEFT JOIN gap gp ON gp.segment_id = st.segment_id AND gp.part_no = st.part_no AND gp.g = st.g
+  LEFT JOIN gap g0 ON g0.segment_id = st.segment_id AND g0.part_no = st.part_no AND g0.g = 0
+  GROUP BY st.segment_id
 ),
 line AS (
   SELECT seg.id AS segment_id, COALESCE(sum(part.len_m), 0) AS line_m,

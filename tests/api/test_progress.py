@@ -146,6 +146,29 @@ def test_segment_progress_by_hand(conn: Connection) -> None:
     assert s.markers_total == 0 and s.pct_markers is None and s.pct_km == 0.0
 
 
+@pytest.mark.parametrize(("planned", "pct"), [("2005-01-01", 75.0), ("2002-06-01", 50.0)])
+def test_km_densification_does_not_undo_demarcation(
+    conn: Connection, planned: str, pct: float
+) -> None:
+    """A marker planned between 1 and 2 after both stood does not break their stretch."""
+    _seed(conn)
+    mid = conn.execute(
+        text(
+            "INSERT INTO marker (border_code, number, sub_number, marker_class, geom)"
+            " VALUES ('CN', 1, 1, 'secondary', 'SRID=4326;POINT(104.1 22)') RETURNING id"
+        )
+    ).scalar_one()
+    conn.execute(
+        text("INSERT INTO marker_segment SELECT :m, era, id FROM border_segment"), {"m": mid}
+    )
+    conn.execute(
+        text("INSERT INTO marker_event (marker_id, status, event_date) VALUES (:m, 'planned', :d)"),
+        {"m": mid, "d": planned},
+    )
+    (s,) = segment_progress(conn, as_of=dt.date(2006, 6, 30))
+    assert s.markers_planned == 2 and s.pct_km == pytest.approx(pct, abs=0.01)
+
+
 def test_border_progress_by_hand(conn: Connection) -> None:
     _seed(conn)
     (b,) = border_progress(conn, as_of=dt.date(2010, 6, 30))
@@ -279,12 +302,17 @@ def _valid(df: pd.DataFrame, day: dt.date) -> pd.DataFrame:
 
 
 def _markers_on(raw: dict[str, pd.DataFrame], day: dt.date) -> pd.DataFrame:
-    """Every marker with its latest status on ``day`` (markers without one dropped)."""
+    """Every marker with its latest status on ``day`` (markers without one dropped), the
+    date it entered the plan and the date it was first planted (as known on ``day``)."""
     ev = raw["event"][pd.to_datetime(raw["event"]["event_date"]).dt.date <= day].copy()
     ev["rank"] = ev["status"].map(ORDER.index)
     ev = ev.sort_values(["marker_id", "event_date", "rank", "id"])
     latest = ev.groupby("marker_id")["status"].last().rename("status")
+    first = ev.groupby("marker_id")["event_date"].min().rename("first_date")
+    plant = ev[ev["status"].isin(PLANTED)].groupby("marker_id")["event_date"].min()
     m = raw["marker"].merge(latest, left_on="id", right_index=True)
+    m = m.merge(first, left_on="id", right_index=True)
+    m["plant_date"] = m["id"].map(plant)
     m["planted"] = m["status"].isin(PLANTED)
     m["position"] = list(zip(m["number"], m["sub_number"].fillna(-1), strict=True))
     return m
@@ -302,25 +330,42 @@ def _counts(m: pd.DataFrame) -> dict[str, object]:
     }
 
 
+def _broken(planned: list[object], when: object) -> bool:
+    """A gap breaks its stretch when a marker in it was planned by the time ``when``."""
+    return any(d <= when for d in planned)  # type: ignore[operator]
+
+
 def _covered(line: object, m: pd.DataFrame) -> tuple[float, float]:
     """(covered metres, line metres) by the documented rule, in shapely and pyproj."""
     geod = Geod(ellps="WGS84")
     merged = linemerge(line)
     parts = [p for p in getattr(merged, "geoms", [merged]) if p.length > 0]
     line_m = sum(geod.geometry_length(p) for p in parts)
-    located: dict[int, list[tuple[float, bool]]] = {i: [] for i in range(len(parts))}
-    for pt, planted in zip(m.geometry, m["planted"], strict=True):
+    located: dict[int, list[tuple[float, bool, object, object]]] = {
+        i: [] for i in range(len(parts))
+    }
+    for pt, planted, first, plant in zip(
+        m.geometry, m["planted"], m["first_date"], m["plant_date"], strict=True
+    ):
         i = min(range(len(parts)), key=lambda j: parts[j].distance(pt))
-        located[i].append((parts[i].project(pt, normalized=True), bool(planted)))
+        f = parts[i].project(pt, normalized=True)
+        located[i].append((f, bool(planted), first, plant))
     covered = 0.0
-    for i, stops in located.items():
+    for i, entries in located.items():
+        stops: list[tuple[float, object]] = []
+        gaps: dict[int, list[object]] = {0: []}
+        for f, planted, first, plant in sorted(entries, key=lambda e: (e[0], not e[1])):
+            if planted:
+                stops.append((f, plant))
+                gaps[len(stops)] = []
+            else:
+                gaps[len(stops)].append(first)
         if not stops:
             continue
-        stops.sort()
-        share = stops[0][0] if stops[0][1] else 0.0
-        share += (1 - stops[-1][0]) if stops[-1][1] else 0.0
-        for (f0, p0), (f1, p1) in itertools.pairwise(stops):
-            share += (f1 - f0) if (p0 and p1) else 0.0
+        share = 0.0 if _broken(gaps[0], stops[0][1]) else stops[0][0]
+        for k, ((f0, d0), (f1, d1)) in enumerate(itertools.pairwise(stops), start=1):
+            share += 0.0 if _broken(gaps[k], max(d0, d1)) else f1 - f0  # type: ignore[type-var]
+        share += 0.0 if _broken(gaps[len(stops)], stops[-1][1]) else 1 - stops[-1][0]
         covered += share * geod.geometry_length(parts[i])
     return covered, line_m
 
