@@ -1,5 +1,7 @@
 """service.etag: ETag, If-None-Match → 304, and Cache-Control on every GET/HEAD response.
 
+HEAD is answered as GET without the body (FastAPI routes answer GET only).
+
 The ETag is a hash of the data version (``data_version``, bumped by a trigger on every
 write), the full request URL, the Accept header (HTML and JSON differ), and today's date
 (responses without ``as_of`` show today's state). A matching If-None-Match is answered
@@ -97,7 +99,13 @@ class ETagMiddleware:
             await send({"type": "http.response.body", "body": b""})
             return
 
+        head = scope["method"] == "HEAD"
+        if head:  # answered as a GET without the body, for every route
+            scope = {**scope, "method": "GET"}
+
         async def send_with_etag(message: Message) -> None:
+            if head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             if message["type"] == "http.response.start" and message["status"] == 200:
                 out = MutableHeaders(scope=message)
                 out["ETag"] = etag
