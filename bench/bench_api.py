@@ -338,7 +338,7 @@ def _bordermap_feature_url(base: str, commune_id: int, url: str) -> str:
             text("SELECT era, code FROM commune WHERE id = :i"), {"i": commune_id}
         ).one()
     eng.dispose()
-    for candidate in (f"{era}:{code}", f"{era}-{code}", f"{code}-{era}", code, str(commune_id)):
+    for candidate in (str(commune_id), f"{era}:{code}", code):
         r = httpx.get(f"{base}/collections/communes/items/{candidate}", timeout=60)
         if r.status_code == 200:
             return f"{base}/collections/communes/items/{candidate}"
@@ -439,6 +439,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "settings": {
             "requests": n,
             "walks": args.walks,
+            "page_requests": args.page_requests,
             "concurrency": conc,
             "warmup": warm,
             "page_size": args.page_size,
@@ -497,12 +498,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="database with the demo data")
     parser.add_argument("--throwaway", action="store_true", help="build a throwaway demo DB")
     parser.add_argument("--requests", type=int, default=300, help="requests per case")
-    parser.add_argument("--walks", type=int, default=10, help="whole-collection walks")
+    parser.add_argument("--page-requests", type=int, default=40, help="requests of a full page")
+    parser.add_argument("--walks", type=int, default=8, help="whole-collection walks")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests first")
     parser.add_argument("--page-size", type=int, default=1000, help="limit when walking")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     report = run(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
