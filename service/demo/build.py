@@ -95,6 +95,9 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
     vnm = ne.outlines["VNM"]
     lines = B.border_lines(ne.outlines)
     coast = B.coastline(ne.outlines, lines)
+    neighbours = shapely.union_all(
+        [shapely.clip_by_rect(ne.outlines[k], *NEIGHBOUR_BOX) for k in ("CHN", "LAO", "KHM")]
+    )
     summary = DemoSummary(seed=seed)
 
     country_rows = []
@@ -124,7 +127,7 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
     next_commune, next_province, next_segment = 1, 1, 1
     for era in (PRE, POST):
         communes = units.communes[era]
-        cells = build_cells(communes, vnm)
+        cells = build_cells(communes, vnm, neighbours)
         eb = B.assign(cells.points, lines, coast)
         flags = B.commune_flags(len(communes), eb, cells.island)
         valid_from = F.REFORM if era == POST else None

@@ -4,7 +4,8 @@ Each commune gets the Voronoi cell of its centroid, clipped to the national outl
 unit whose centroid lies off the outline (islands the 1:10M outline lacks, Hoàng Sa and
 Trường Sa among them) also gets a small disc around its centroid, cut to its own Voronoi
 cell so units never overlap. A province is the union of its communes' unclipped cells,
-clipped once (clean shared edges), plus its island discs.
+clipped once (clean shared edges), plus its island discs. A centroid that the generalised
+1:10M outline puts inside a neighbour is first moved about 500 m inside Vietnam.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from service.demo.units import Commune
 _EXTENT = (95.0, 0.0, 125.0, 30.0)  # far beyond every unit: no cell is cut by the diagram box
 _DISC_MIN_DEG, _DISC_MAX_DEG, _DISC_DEFAULT_KM = 0.01, 0.09, 2.0
 _KM_PER_DEG = 111.32
+_PULL_INSIDE_DEG = 0.005  # about 500 m
 
 
 @dataclass
@@ -67,9 +69,32 @@ def _disc(lon: float, lat: float, area_km2: float | None) -> Polygon:
     return shapely.affinity.scale(circle, xfact=1 / math.cos(math.radians(lat)), yfact=1.0)
 
 
-def build_cells(communes: list[Commune], outline: MultiPolygon) -> Cells:
-    """Commune and province shapes for one era."""
-    pts = np.array([(c.lon, c.lat) for c in communes], dtype=float)
+def _pull_inside(pts: np.ndarray, outline: MultiPolygon, neighbours: BaseGeometry) -> np.ndarray:
+    """Move centroids that fall in a neighbour (the 1:10M line is off by a few km) just
+    inside Vietnam, so they get a cell on the right side and no island disc."""
+    out = pts.copy()
+    across = shapely.contains_xy(neighbours, pts[:, 0], pts[:, 1]) & ~shapely.contains_xy(
+        outline, pts[:, 0], pts[:, 1]
+    )
+    for i in np.flatnonzero(across).tolist():
+        p = shapely.Point(pts[i])
+        edge = shapely.get_coordinates(shapely.shortest_line(p, outline))[1]
+        step = edge - pts[i]
+        step = step / (np.hypot(*step) or 1.0) * _PULL_INSIDE_DEG
+        candidate = shapely.Point(edge + step)
+        if not outline.contains(candidate):
+            candidate = shapely.point_on_surface(outline.intersection(p.buffer(0.05)))
+        out[i] = shapely.get_coordinates(candidate)[0]
+    return out
+
+
+def build_cells(communes: list[Commune], outline: MultiPolygon, neighbours: BaseGeometry) -> Cells:
+    """Commune and province shapes for one era (``neighbours``: the land neighbours' union)."""
+    shapely.prepare(outline)
+    shapely.prepare(neighbours)
+    pts = _pull_inside(
+        np.array([(c.lon, c.lat) for c in communes], dtype=float), outline, neighbours
+    )
     points = shapely.points(pts)
     diagram = shapely.voronoi_polygons(
         shapely.multipoints(points), extend_to=shapely.box(*_EXTENT), ordered=True
@@ -78,7 +103,6 @@ def build_cells(communes: list[Commune], outline: MultiPolygon) -> Cells:
     if len(voronoi) != len(communes):
         raise ValueError(f"Voronoi gave {len(voronoi)} cells for {len(communes)} centroids")
 
-    shapely.prepare(outline)
     inside_cell = shapely.contains(outline, voronoi)
     island = ~shapely.contains_xy(outline, pts[:, 0], pts[:, 1])
     clipped = np.empty(len(communes), dtype=object)
