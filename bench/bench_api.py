@@ -382,13 +382,13 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                     "communes-page",
                     "bordermap",
                     get(f"{bm}/collections/communes/items?limit={page}"),
-                    n,
+                    args.page_requests,
                 ),
                 (
                     "communes-page",
                     "tipg",
                     get(f"{tp}/collections/public.commune/items?limit={page}"),
-                    n,
+                    args.page_requests,
                 ),
                 (
                     "communes-all",
