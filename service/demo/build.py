@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiLineString, MultiPolygon
+from shapely.geometry import MultiLineString
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine
 
@@ -70,17 +70,6 @@ def checksum(rows: Iterable[Sequence[Any]]) -> str:
         h.update(repr(tuple(row)).encode())
         h.update(b"\n")
     return h.hexdigest()
-
-
-MARKER_CHECKSUM_COLUMNS = ("border_code", "number", "same_number_index", "sub_number",
-                           "elevation_m")  # fmt: skip
-
-
-def marker_checksum(
-    rows: Iterable[tuple[str, int, int | None, int | None, Decimal, float, float]],
-) -> str:
-    """Checksum of (border, number, index, sub, elevation, lon, lat) rows in id order."""
-    return checksum(rows)
 
 
 def _round_km(km: float) -> Decimal:
@@ -357,15 +346,3 @@ def is_empty(engine: Engine) -> bool:
     """True when the border table has no rows (``--if-empty``)."""
     with engine.connect() as conn:
         return not demo_store.has_rows(conn, "border")
-
-
-__all__ = [
-    "DEFAULT_SEED",
-    "DemoDataset",
-    "MultiPolygon",
-    "build_demo",
-    "checksum",
-    "generate_demo",
-    "is_empty",
-    "write_demo",
-]

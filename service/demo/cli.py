@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -40,7 +39,3 @@ def register(sub: argparse._SubParsersAction[Any], handlers: dict[str, Handler])
     )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
     handlers["demo"] = _demo
-
-
-if __name__ == "__main__":
-    sys.exit("run: bordermap demo build")

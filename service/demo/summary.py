@@ -53,6 +53,9 @@ class DemoSummary:
     def seconds(self) -> float:
         return self.generate_seconds + self.write_seconds
 
+    def __str__(self) -> str:
+        return self.as_text()
+
     def as_text(self) -> str:
         """A plain-text report: per border, per era, officers per term, timings."""
         lines = [f"BorderMap demo dataset (synthetic, seed {self.seed})", "", "Markers per border:"]
