@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import folium
+import numpy as np
+import shapely
 
 from maps import style
 from maps.assets import LEAFLET, Assets, OfflineMap, figure_of, require
@@ -33,7 +35,11 @@ SYNTHETIC_BANNER = "SYNTHETIC DEMO DATA: not real communes, officers or markers"
 
 
 def as_features(data: Any) -> FeatureCollection:
-    """A GeoJSON FeatureCollection from a dict or a GeoDataFrame (reprojected to WGS 84)."""
+    """A GeoJSON FeatureCollection from a dict or a GeoDataFrame.
+
+    A GeoDataFrame is reprojected to WGS 84 and its coordinates rounded to 1e-5 degrees
+    (about 1 m), as the database does for its own display geometry.
+    """
     if isinstance(data, dict):
         if data.get("type") != "FeatureCollection":
             raise ValueError("expected a GeoJSON FeatureCollection")
@@ -41,6 +47,9 @@ def as_features(data: Any) -> FeatureCollection:
     if hasattr(data, "to_json") and hasattr(data, "crs"):
         if data.crs is not None and data.crs.to_epsg() != 4326:
             data = data.to_crs(4326)
+        data = data.set_geometry(
+            shapely.transform(data.geometry.values, lambda xy: np.round(xy, 5))
+        )
         parsed: FeatureCollection = json.loads(data.to_json(drop_id=True))
         return parsed
     raise TypeError(f"expected a FeatureCollection dict or a GeoDataFrame, got {type(data)}")

@@ -47,11 +47,6 @@ def _feature(geom: str | None, props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": geom, "properties": props}
 
 
-def data_version(db: Executor) -> int:
-    """The counter every write bumps (one row, table ``data_version``)."""
-    return int(db.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one())
-
-
 def commune_shapes(
     db: Executor, *, era: str, codes: Sequence[str], tolerance: float = COMMUNE_TOLERANCE
 ) -> dict[str, str | None]:

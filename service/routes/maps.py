@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
-from service.db.maplayers import data_version
+from service.db.data_version import read_version
 from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound
 from service.maps_build import MapKind, MapQuery, build_map
@@ -103,7 +103,7 @@ def _page(
         border=params.border(border),
     )
     assets_url = static_url(request, settings.base_url)
-    version = data_version(conn)
+    version = read_version(conn)
     key = (query, assets_url, version)
     html = cache.get(key)
     if html is None:
