@@ -50,19 +50,19 @@ def communes_gdf(names: list[str] | None = None) -> gpd.GeoDataFrame:
 
 
 def figures(**overrides: Any) -> CoverageFigures:
-    base: dict[str, Any] = dict(
-        as_of=dt.date(2024, 1, 1),
-        era="pre2025",
-        province_label="Hà Giang (02)",
-        communes=4,
-        land_communes=3,
-        coastal_communes=2,
-        covered=3,
-        uncovered=1,
-        officers=5,
-        officers_by_role={"dang_uy_vien": 5},
-        synthetic=True,
-    )
+    base: dict[str, Any] = {
+        "as_of": dt.date(2024, 1, 1),
+        "era": "pre2025",
+        "province_label": "Hà Giang (02)",
+        "communes": 4,
+        "land_communes": 3,
+        "coastal_communes": 2,
+        "covered": 3,
+        "uncovered": 1,
+        "officers": 5,
+        "officers_by_role": {"dang_uy_vien": 5},
+        "synthetic": True,
+    }
     base.update(overrides)
     return CoverageFigures(**base)
 
