@@ -1,0 +1,128 @@
+"""Benchmark the demo dataset build (target: under 60 s on the 2-core machine).
+
+Each run is its own process (so its peak RSS is its own). It builds the whole dataset
+(``service.demo.build_demo``) into a throwaway migrated database on the configured server
+(the local cluster by default), then drops it. Reported per run: generation time, write time
+(one transaction: TRUNCATE + COPY), the build total, import time and peak RSS, and the
+machine's load average. Results: printed, and ``bench/results/demo-<time>.{json,md}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+
+from bench import RESULTS
+
+ROOT = Path(__file__).resolve().parents[1]
+LIMIT_S = 60.0
+
+
+@contextmanager
+def throwaway_db() -> Iterator[str]:
+    """A migrated, empty database; dropped afterwards."""
+    from service.db import migrate
+    from service.db.engine import database_url
+    from service.settings import Settings
+
+    url = database_url(Settings())
+    admin_url = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    name = f"bordermap_bench_demo_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(url).set(database=name).render_as_string(hide_password=False)
+    try:
+        eng = create_engine(url)
+        with eng.begin() as c:
+            c.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        migrate.upgrade(eng)
+        eng.dispose()
+        yield url
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def worker(url: str, seed: int) -> dict[str, float | int]:
+    """One build in this process."""
+    started = time.perf_counter()
+    from service.demo import build_demo
+
+    imported = time.perf_counter() - started
+    engine = create_engine(url)
+    summary = build_demo(engine, seed=seed)
+    engine.dispose()
+    return {
+        "import_s": round(imported, 2),
+        "generate_s": round(summary.generate_seconds, 2),
+        "write_s": round(summary.write_seconds, 2),
+        "build_s": round(summary.seconds, 2),
+        "rows": sum(summary.table_rows.values()),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "load_1min": round(os.getloadavg()[0], 2),
+    }
+
+
+def _table(results: list[dict[str, float | int]]) -> str:
+    cols = ["run", *results[0].keys()]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for i, r in enumerate(results, 1):
+        lines.append("| " + " | ".join([str(i), *(str(v) for v in r.values())]) + " |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2011)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.seed)))
+        return 0
+    results = []
+    with throwaway_db() as url:
+        for _ in range(args.runs):
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.bench_demo",
+                    "--worker",
+                    url,
+                    "--seed",
+                    str(args.seed),
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    table = _table(results)
+    print(table)
+    worst = max(float(r["build_s"]) for r in results)
+    print(f"\nworst build {worst:.1f} s (limit {LIMIT_S:.0f} s)")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"demo-{stamp}.json").write_text(json.dumps(results, indent=2))
+    (RESULTS / f"demo-{stamp}.md").write_text(table + "\n")
+    return 0 if worst < LIMIT_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
