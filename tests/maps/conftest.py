@@ -19,6 +19,8 @@ from sqlalchemy import Connection, create_engine, make_url, text
 
 from service.db import migrate
 
+from ..conftest import need
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -220,8 +222,6 @@ LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Debian Chromium driven by Playwright (no downloaded browser)."""
-    from tests.conftest import need
-
     need(Path(CHROMIUM).exists() and shutil.which("chromium") is not None, "no chromium")
     try:
         from playwright.sync_api import sync_playwright
@@ -235,28 +235,30 @@ def browser() -> Iterator[Any]:
 
 
 def open_page(browser: Any, *, offline: bool = False) -> tuple[Any, Any, Visit]:
-    """A new page whose every non-loopback request (all requests, if ``offline``) is aborted.
+    """A new page on which every request leaving loopback is aborted and recorded.
 
-    Returns (context, page, visit); the visit records errors and blocked requests.
+    ``offline``: the whole network is off (loopback too); only file: and data: load.
+    Returns (context, page, visit); the visit records console errors, every request, and
+    the blocked ones.
     """
     visit = Visit()
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
+    if offline:
+        ctx.set_offline(True)
 
     def route(r: Any) -> None:
-        url = r.request.url
-        visit.requests.append(url)
-        host = urlsplit(url).hostname or ""
-        scheme = urlsplit(url).scheme
-        local = scheme in ("data", "blob", "about") or (scheme == "file" and not offline)
-        if local or (not offline and scheme in ("http", "https") and host in LOOPBACK):
+        parts = urlsplit(r.request.url)
+        if parts.scheme not in ("http", "https", "ws", "wss"):
+            r.continue_()  # file:, data:, blob:
+        elif not offline and (parts.hostname or "") in LOOPBACK:
             r.continue_()
         else:
-            if scheme not in ("file",) or offline:
-                visit.external.append(url)
+            visit.external.append(r.request.url)
             r.abort()
 
     ctx.route("**/*", route)
     page = ctx.new_page()
-    page.on("console", lambda m: visit.errors.append(m.text) if m.type in ("error",) else None)
+    page.on("request", lambda req: visit.requests.append(req.url))
+    page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: visit.errors.append(f"pageerror: {e}"))
     return ctx, page, visit
