@@ -4,17 +4,20 @@ Map HTML is cached per app in an LRU keyed by (map, filters, asset URL, data ver
 The data version is read first, in the same REPEATABLE READ snapshot as the map's data,
 so a cached page always matches the version it is filed under: after any write the
 version moves on and the next request builds a new map; nothing stale is served.
+A page is cached with its gzip encoding, made once: a cached map costs no compression.
 """
 
 from __future__ import annotations
 
+import gzip
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
 from service.db.data_version import read_version
@@ -29,34 +32,57 @@ router = APIRouter(prefix="/maps", tags=["maps"])
 CacheKey = tuple[MapQuery, str, int]
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A rendered map page, as UTF-8 and gzip bytes."""
+
+    html: bytes
+    gzipped: bytes
+
+    @classmethod
+    def of(cls, html: str) -> Page:
+        """Encode (and compress, once) a rendered page."""
+        data = html.encode("utf-8")
+        return cls(html=data, gzipped=gzip.compress(data, compresslevel=6, mtime=0))
+
+
 class MapCache:
     """A small thread-safe LRU of rendered map pages."""
 
     def __init__(self, size: int = 32) -> None:
         self.size = size
-        self._items: OrderedDict[CacheKey, str] = OrderedDict()
+        self._items: OrderedDict[CacheKey, Page] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: CacheKey) -> str | None:
+    def get(self, key: CacheKey) -> Page | None:
         """The page filed under ``key``, or None."""
         with self._lock:
-            html = self._items.get(key)
-            if html is None:
+            page = self._items.get(key)
+            if page is None:
                 self.misses += 1
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return html
+            return page
 
-    def put(self, key: CacheKey, html: str) -> None:
-        """File ``html`` under ``key``, dropping the least recently used beyond ``size``."""
+    def put(self, key: CacheKey, page: Page) -> None:
+        """File ``page`` under ``key``, dropping the least recently used beyond ``size``."""
         with self._lock:
-            self._items[key] = html
+            self._items[key] = page
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """True when an Accept-Encoding header allows gzip (``gzip;q=0`` refuses it)."""
+    for item in accept_encoding.lower().split(","):
+        name, _, q = item.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            return q.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 _STATE_LOCK = threading.Lock()
@@ -91,7 +117,7 @@ def _page(
     as_of: str | None,
     province: str | None = None,
     border: str | None = None,
-) -> HTMLResponse:
+) -> Response:
     params.only(request, *allowed)
     # One snapshot for the version and every query of the map.
     conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -105,12 +131,17 @@ def _page(
     assets_url = static_url(request, settings.base_url)
     version = read_version(conn)
     key = (query, assets_url, version)
-    html = cache.get(key)
-    if html is None:
+    page = cache.get(key)
+    if page is None:
         m = build_map(conn, query, settings=settings, assets=Assets.served(assets_url))
-        html = m.get_root().render()
-        cache.put(key, html)
-    return HTMLResponse(html, headers={"X-Data-Version": str(version)})
+        page = Page.of(m.get_root().render())
+        cache.put(key, page)
+    headers = {"X-Data-Version": str(version), "Vary": "Accept-Encoding"}
+    if accepts_gzip(request.headers.get("accept-encoding", "")):
+        # Already encoded: the GZip middleware passes a response with Content-Encoding on.
+        headers["Content-Encoding"] = "gzip"
+        return HTMLResponse(page.gzipped, headers=headers)
+    return HTMLResponse(page.html, headers=headers)
 
 
 _HTML: dict[int | str, dict[str, Any]] = {
@@ -131,7 +162,7 @@ def coverage_page(
     cache: MapCacheDep,
     as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
     province: str | None = Query(None, description=PROVINCE_DOC),
-) -> HTMLResponse:
+) -> Response:
     """Border communes coloured by seconded officers, with legend, summary and tooltips."""
     return _page(
         request, session, settings, cache, "coverage", ("as_of", "province"), as_of, province
@@ -152,7 +183,7 @@ def markers_page(
     as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
     province: str | None = Query(None, description=PROVINCE_DOC),
     border: str | None = Query(None, description=BORDER_DOC),
-) -> HTMLResponse:
+) -> Response:
     """Clustered markers coloured by status (popup: label, class, history)."""
     return _page(
         request,
@@ -181,7 +212,7 @@ def progress_page(
     as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
     province: str | None = Query(None, description=PROVINCE_DOC),
     border: str | None = Query(None, description=BORDER_DOC),
-) -> HTMLResponse:
+) -> Response:
     """Segments coloured by % demarcated; bars per segment and planting per year."""
     return _page(
         request,

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 
 from maps.style import ROLE_LABELS
 from service.app import create_app
+from service.routes.maps import accepts_gzip
 from service.settings import Settings
 
 from .conftest import OFFICER_NAMES
@@ -118,6 +119,25 @@ def _cache_then_write(client: TestClient, db_url: str) -> None:
     assert after.text != first.text
     assert cell(after.text, "data-key", "uncovered") == "0"
     assert client.get(url).text == after.text  # and that one is cached in turn
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.text == after.text
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.text == after.text
+
+
+@pytest.mark.parametrize(
+    ("header", "gzip"),
+    [
+        ("gzip, deflate", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("gzip;q=0", False),
+        ("identity", False),
+        ("", False),
+        ("*", True),
+    ],
+)
+def test_accepts_gzip(header: str, gzip: bool) -> None:
+    assert accepts_gzip(header) is gzip
 
 
 @pytest.mark.parametrize(
