@@ -485,19 +485,10 @@ def _props_json(sub: FromClause, names: Iterable[str]) -> Col:
     return cast(func.json_build_object(*args), Text)
 
 
-@lru_cache(maxsize=1024)
-def statement(shape: Shape) -> Select[Any]:
-    """The statement of ``shape``, built once."""
+def _conditions(shape: Shape, sub: FromClause) -> list[Col]:
+    """The request's conditions (filters, bbox, CQL2) over the columns of ``sub``."""
     coll = COLLECTIONS[shape.collection]
     by_param = {f.param: f for f in coll.filters}
-    names = list(shape.out)
-    names += [by_param[p].prop for p in shape.filters]
-    names += [n for n, _ in shape.sortby]
-    if shape.cql is not None:
-        names += sorted(properties_used(shape.cql) - {"geometry"})
-    needs_geom = shape.purpose != "count" or shape.n_bbox > 0 or shape.cql is not None
-    sub = SOURCES[coll.id](shape.when).select(names, geom=needs_geom).subquery("f")
-
     conds: list[Col] = []
     for param in shape.filters:
         f = by_param[param]
@@ -521,40 +512,74 @@ def statement(shape: Shape) -> Select[Any]:
     if shape.cql is not None:
         queryables = {p.name: (sub.c[p.name], p.type) for p in coll.queryables if p.name in sub.c}
         conds.append(compile_filter(shape.cql, queryables, sub.c.geom))
+    return conds
 
-    if shape.purpose == "count":
-        return select(func.count()).select_from(sub).where(*conds)
+
+def _output(shape: Shape, src: FromClause) -> Select[Any]:
+    """``id``, the geometry (GeoJSON, WKB or WKT) and the properties of the rows of ``src``."""
     if shape.purpose in ("wkb", "wkt"):
-        g = _geom_out(sub.c.geom, shape, axis_order=False)
+        g = _geom_out(src.c.geom, shape, axis_order=False)
         geom_col = (
             func.ST_AsBinary(g)
             if shape.purpose == "wkb"
             else func.ST_AsText(g, literal_column(str(shape.crs_decimals)))
         )
-        stmt = select(sub.c.id, geom_col, *(sub.c[n] for n in shape.out))
-    else:
-        g = _geom_out(sub.c.geom, shape, axis_order=True)
-        stmt = select(
-            sub.c.id,
-            # options 0: no "crs" member (the Content-Crs header says it; PostGIS's
-            # short-CRS lookup fails on the custom pinned SRIDs).
-            func.ST_AsGeoJSON(g, literal_column(str(shape.crs_decimals)), literal_column("0")),
-            _props_json(sub, shape.out),
-        )
-    stmt = stmt.where(*conds)
+        return select(src.c.id, geom_col, *(src.c[n] for n in shape.out))
+    g = _geom_out(src.c.geom, shape, axis_order=True)
+    return select(
+        src.c.id,
+        # options 0: no "crs" member (the Content-Crs header says it; PostGIS's short-CRS
+        # lookup fails on the custom pinned SRIDs).
+        func.ST_AsGeoJSON(g, literal_column(str(shape.crs_decimals)), literal_column("0")),
+        _props_json(src, shape.out),
+    )
+
+
+@lru_cache(maxsize=1024)
+def statement(shape: Shape) -> Select[Any]:
+    """The statement of ``shape``, built once.
+
+    A page is chosen first from only the columns its conditions and order need (often an
+    index-only scan), then its rows are joined to the output columns and written as
+    GeoJSON: neither the output joins nor the GeoJSON are computed for rows that OFFSET
+    skips or that the conditions reject.
+    """
+    coll = COLLECTIONS[shape.collection]
+    source = SOURCES[coll.id]
+    by_param = {f.param: f for f in coll.filters}
+    used = [by_param[p].prop for p in shape.filters] + [n for n, _ in shape.sortby]
+    if shape.cql is not None:
+        used += sorted(properties_used(shape.cql) - {"geometry"})
+    spatial = shape.n_bbox > 0 or shape.cql is not None
+
+    def order(t: FromClause) -> list[Any]:
+        keys: list[Any] = []
+        for name, desc in shape.sortby:
+            col = t.c[name]
+            keys.append(col.desc().nulls_last() if desc else col.asc().nulls_last())
+        return [*keys, t.c.id]  # a total order: pages never overlap or skip
+
+    if shape.purpose == "count":
+        sub = source(shape.when).select(used, geom=spatial).subquery("f")
+        return select(func.count()).select_from(sub).where(*_conditions(shape, sub))
     if shape.purpose == "feature":
-        return stmt.where(sub.c.id == bindparam("fid"))
-    keys: list[Any] = []
-    for name, desc in shape.sortby:
-        col = sub.c[name]
-        keys.append(col.desc().nulls_last() if desc else col.asc().nulls_last())
-    keys.append(sub.c.id)  # a total order: pages never overlap or skip
-    stmt = stmt.order_by(*keys)
-    if shape.paged:
-        stmt = stmt.limit(bindparam("limit", type_=Integer)).offset(
-            bindparam("offset", type_=Integer)
-        )
-    return stmt
+        sub = source(shape.when).select(shape.out, geom=True).subquery("f")
+        return _output(shape, sub).where(sub.c.id == bindparam("fid"))
+    if not shape.paged:  # an export of every match
+        sub = source(shape.when).select([*shape.out, *used], geom=True).subquery("f")
+        return _output(shape, sub).where(*_conditions(shape, sub)).order_by(*order(sub))
+    sub = source(shape.when).select(used, geom=spatial).subquery("f")
+    page = (
+        select(sub.c.id, *(sub.c[n] for n, _ in shape.sortby))
+        .where(*_conditions(shape, sub))
+        .order_by(*order(sub))
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("pg")
+    )
+    out = source(shape.when).select(shape.out, geom=True).subquery("o")
+    stmt = _output(shape, out).select_from(page.join(out, out.c.id == page.c.id))
+    return stmt.order_by(*order(page))
 
 
 # --- running them -----------------------------------------------------------------------------
