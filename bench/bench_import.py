@@ -232,6 +232,7 @@ def main() -> int:
     """Make the files, run each case in its own process, print and save the table."""
     parser = argparse.ArgumentParser(prog="bench_import", description=__doc__)
     parser.add_argument("--scales", default="1,10", help="multiples of the demo sizes")
+    parser.add_argument("--kinds", default="markers,communes", help="which imports to time")
     parser.add_argument(
         "--worker", nargs=3, metavar=("KIND", "PATH", "URL"), help=argparse.SUPPRESS
     )
@@ -247,7 +248,7 @@ def main() -> int:
         files = {s: make_files(folder, s) for s in scales}
         with throwaway_db(folder) as url:
             for scale in scales:
-                for kind in ("markers", "communes"):
+                for kind in args.kinds.split(","):
                     out = subprocess.run(
                         [
                             sys.executable,

@@ -283,6 +283,18 @@ def to_wgs84(
     return float(lon), float(lat)
 
 
+def points_to_wgs84(
+    first: np.ndarray, second: np.ndarray, src: SourceCRS | int, axis_order: AxisOrder = "xy"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised ``to_wgs84`` for many points; a point PROJ cannot transform comes out inf."""
+    src = src if isinstance(src, SourceCRS) else SourceCRS(check_code(src))
+    x, y = _ordered(np.asarray(first, float), np.asarray(second, float), axis_order)
+    if src.epsg == WGS84:
+        return x, y
+    lon, lat = transformer_to_wgs84(src.epsg, src.variant).transform(x, y)
+    return np.asarray(lon, float), np.asarray(lat, float)
+
+
 def from_wgs84(
     lon: float, lat: float, dst: SourceCRS | int, axis_order: AxisOrder = "xy"
 ) -> tuple[float, float]:

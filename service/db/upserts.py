@@ -344,10 +344,14 @@ def markers_far_from_border(conn: Connection, max_m: float) -> list[tuple[int, s
             "SELECT s.row_no, s.border_code,"
             " ST_Distance(s.geom::geography, b.geom::geography) AS d"
             " FROM stage_marker s JOIN border b ON b.code = s.border_code"
-            " WHERE b.geom IS NULL OR NOT ST_DWithin(s.geom::geography, b.geom::geography, :m)"
+            " WHERE b.geom IS NULL OR CASE"
+            # Cheap planar test first: a degree is at most ~111.32 km here, so a point this
+            # close in degrees is within max_m; only the others need the geodesic distance.
+            "  WHEN ST_DWithin(s.geom, b.geom, :deg) THEN false"
+            "  ELSE NOT ST_DWithin(s.geom::geography, b.geom::geography, :m) END"
             " ORDER BY s.row_no"
         ),
-        {"m": max_m},
+        {"m": max_m, "deg": max_m / 111_320.0},
     )
     return [(int(r[0]), str(r[1]), None if r[2] is None else float(r[2])) for r in rows]
 

@@ -6,6 +6,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
@@ -32,6 +33,7 @@ ISO3_BY_BORDER = {v: k for k, v in BORDER_BY_ISO3.items()}
 EARLIEST = dt.date(1885, 1, 1)  # the schema's floor for marker events (Franco-Chinese treaties)
 
 
+@lru_cache(maxsize=8192)
 def slug(value: str) -> str:
     """ASCII snake case of Vietnamese text: ``Phó Bí thư Đảng ủy`` → ``pho_bi_thu_dang_uy``."""
     s = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import shapely
 from pyproj.exceptions import ProjError
+from shapely.geometry import Point
 from sqlalchemy import Connection, Engine
 
 from geo import area
@@ -19,10 +22,11 @@ from geo.crs import (
     SourceCRS,
     Vn2000Variant,
     geometry_to_wgs84,
+    points_to_wgs84,
     source_crs,
 )
 from geo.errors import GeoError, UnsupportedCRS
-from geo.geometry import check_geometry, check_type
+from geo.geometry import CheckedGeometry, check_geometry, check_type, point
 from service.db import upserts
 from service.ingest import fields
 from service.ingest.admin_units import BORDER_COMMUNES, COMMUNES, PROVINCES
@@ -176,9 +180,10 @@ def _read_and_stage(
     try:
         for batch in source.batches(options.batch_size):
             staged.clear()
-            for rec in batch:
+            points = _points_to_wgs84(batch, kind, ctx)
+            for i, rec in enumerate(batch):
                 report.rows_read += 1
-                row = _row(rec, source, kind, ctx, options, report)
+                row = _row(rec, source, kind, ctx, options, report, points.get(i))
                 if row is not None:
                     staged.append(row)
             report.rows_valid += len(staged)
@@ -201,6 +206,7 @@ def _row(
     ctx: Context,
     options: ImportOptions,
     report: ImportReport,
+    lonlat: tuple[float, float] | None = None,
 ) -> dict[str, Any] | None:
     """Parse and check one record; report its problems; the staging dict if it is clean."""
     ctx.warnings = []
@@ -210,7 +216,7 @@ def _row(
         errors.append(rec.geom_error)
     elif kind.geometry is not None:
         try:
-            geo = _geometry(rec, source, kind, ctx, options, report)
+            geo = _geometry(rec, source, kind, ctx, options, report, lonlat)
         except RowError as exc:
             errors.append(exc)
     row = fields.Row(rec.number, rec.props)
@@ -244,6 +250,24 @@ def _key_text(key: tuple[Any, ...]) -> str:
     return "/".join("-" if k is None else str(k) for k in key)
 
 
+def _points_to_wgs84(
+    batch: list[Record], kind: Kind, ctx: Context
+) -> dict[int, tuple[float, float]]:
+    """WGS 84 positions of a batch's points in one PROJ call (index in batch → lon, lat)."""
+    if kind.geometry != "point" or ctx.source is None:
+        return {}
+    idx = [
+        i
+        for i, r in enumerate(batch)
+        if r.geom_error is None and isinstance(r.geom, Point) and not r.geom.is_empty
+    ]
+    if not idx:
+        return {}
+    xy = shapely.get_coordinates([batch[i].geom for i in idx])
+    lon, lat = points_to_wgs84(xy[:, 0], xy[:, 1], ctx.source, ctx.axis_order)
+    return {i: (float(lon[k]), float(lat[k])) for k, i in enumerate(idx)}
+
+
 def _geometry(
     rec: Record,
     source: Source,
@@ -251,6 +275,7 @@ def _geometry(
     ctx: Context,
     options: ImportOptions,
     report: ImportReport,
+    lonlat: tuple[float, float] | None,
 ) -> Geo | None:
     assert kind.geometry is not None
     name = source.geom_field
@@ -260,10 +285,16 @@ def _geometry(
         return None
     try:
         check_type(rec.geom, kind.geometry)
-        assert ctx.source is not None
-        wgs = geometry_to_wgs84(rec.geom, ctx.source, ctx.axis_order)
-        area.check_geometry(wgs, islands=kind.islands)
-        checked = check_geometry(wgs, kind.geometry, repair=options.repair)
+        if lonlat is not None:  # a point, already transformed with its batch
+            if not all(math.isfinite(v) for v in lonlat):
+                raise RowError(name, f"cannot transform ({rec.geom.x}, {rec.geom.y}) to WGS 84")
+            area.check_point(*lonlat, islands=kind.islands)
+            checked = CheckedGeometry(point(*lonlat))
+        else:
+            assert ctx.source is not None
+            wgs = geometry_to_wgs84(rec.geom, ctx.source, ctx.axis_order)
+            area.check_geometry(wgs, islands=kind.islands)
+            checked = check_geometry(wgs, kind.geometry, repair=options.repair)
     except (GeoError, ProjError) as exc:
         raise RowError(name, str(exc)) from None
     if checked.note:
