@@ -263,3 +263,12 @@ def test_proj4_strings_equal_6960_everywhere() -> None:
             assert _dist_m(*towgs.transform(x, y), lon_ref, lat_ref) < 1e-4
     with pytest.raises(UnsupportedCRS):
         crs.vn2000_proj4(4326)
+
+
+def test_points_to_wgs84_matches_scalar_route() -> None:
+    rows = [f for f in FIXTURES if f[0] == 9209] * 3
+    xs = np.array([r[2] for r in rows])  # northing first, as surveyors write
+    ys = np.array([r[1] for r in rows])
+    lon, lat = crs.points_to_wgs84(xs, ys, 9209, "northing_easting")
+    for k, (_code, _x, _y, exp_lon, exp_lat) in enumerate(rows):
+        assert _dist_m(lon[k], lat[k], exp_lon, exp_lat) < 0.01

@@ -76,6 +76,12 @@ def _unsupported_crs(tmp: Path) -> ImportOptions:
     return ImportOptions("markers", write_csv(tmp / "utm.csv", rows), crs="EPSG:32648")
 
 
+def _unsupported_file_crs(tmp: Path) -> ImportOptions:
+    f = feature({"type": "Point", "coordinates": [11671000.0, 2624000.0]}, border="CN", number=910)
+    crs_member = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}
+    return ImportOptions("markers", write_geojson(tmp / "webmerc.geojson", [f], crs=crs_member))
+
+
 def _projected_without_crs(tmp: Path) -> ImportOptions:
     # GeoJSON has no CRS member, so GDAL says WGS 84: metres read as degrees.
     f = feature({"type": "Point", "coordinates": [433094.76, 2537547.74]}, border="CN", number=905)
@@ -175,6 +181,7 @@ CASES: list[tuple[Callable[[Path], ImportOptions], int | None, str | None, str]]
     ),
     (_wrong_zone, 2, "geometry", "from the CN border line (limit 2,000 m): wrong position, CRS"),
     (_unsupported_crs, None, None, "EPSG:32648 is not supported"),
+    (_unsupported_file_crs, None, None, "the file's CRS: EPSG:3857 is not supported"),
     (_projected_without_crs, 1, "geometry", "are not degrees"),
     (_csv_xy_without_crs, None, None, "the coordinates have no CRS; pass --crs"),
     (_empty_file, None, None, "empty.geojson is empty (0 bytes)"),

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 
 from geo import crs
 from service.ingest import ImportOptions, run_import
-from tests.ingest.conftest import db_state, write_csv
+from tests.ingest.conftest import db_state, feature, write_csv, write_geojson
 
 GEOD = Geod(ellps="WGS84")
 # Marker 261(2), DOMAIN.md 1.1: 22°56'12.727"N, 104°50'58.426"E (taken as WGS 84).
@@ -188,6 +188,25 @@ def test_geopackage_in_vn2000(ingest_engine: Engine, tmp_path: Path) -> None:
     m = _marker(ingest_engine, "CN", 250)
     assert GEOD.inv(m["lon"], m["lat"], 104.80, 22.908)[2] < 0.01
     assert m["source_crs"] == "EPSG:9209" and m["marker_class"] == "main"
+
+
+def test_geojson_with_a_vn2000_crs_member(ingest_engine: Engine, tmp_path: Path) -> None:
+    # Older GeoJSON exports name their CRS; GDAL reads it and no --crs is needed.
+    e, n = crs.from_wgs84(104.801, 22.9086, 9209)
+    f = feature({"type": "Point", "coordinates": [e, n]}, border="CN", label="251/1")
+    member = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::9209"}}
+    path = write_geojson(tmp_path / "vn2000.geojson", [f], crs=member)
+    report = run_import(ingest_engine, ImportOptions("markers", path))
+    assert report.ok, report.errors
+    with ingest_engine.connect() as c:
+        m = c.execute(
+            text(
+                "SELECT ST_X(geom), ST_Y(geom), marker_class, source_crs FROM marker"
+                " WHERE border_code = 'CN' AND number = 251 AND sub_number = 1"
+            )
+        ).one()
+    assert GEOD.inv(m[0], m[1], 104.801, 22.9086)[2] < 0.01
+    assert m[2:] == ("secondary", "EPSG:9209")
 
 
 def test_dry_run_and_interruption_write_nothing(ingest_engine: Engine, tmp_path: Path) -> None:
