@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -24,15 +24,7 @@ from service.db.coverage import (
 from service.db.models import OFFICER_ROLES
 from service.deps import SessionDep
 from service.routes import report_params as params
-from service.routes.report_docs import (
-    AS_OF_DOC,
-    CSV_TOO,
-    DATE,
-    ERRORS,
-    F_DOC,
-    KIND_DOC,
-    PROVINCE_DOC,
-)
+from service.routes.report_docs import AS_OF, CSV_TOO, ERRORS, KIND, PROVINCE, F, extra
 
 router = APIRouter(prefix="/coverage", tags=["coverage"])
 
@@ -134,18 +126,15 @@ def _province_csv(p: ProvinceOut) -> dict[str, object]:
     return row
 
 
-def _inputs(
-    request: Request,
-    session: SessionDep,
-    as_of: str | None,
-    province: str | None,
-    kind: str | None,
-    f: str | None,
-) -> tuple[str, dt.date, str | None, str]:
+def _inputs(request: Request, session: SessionDep) -> tuple[str, dt.date, str | None, str]:
+    q = request.query_params
     params.only(request, *_ALLOWED)
-    fmt = negotiate(request, f)
-    day = params.as_of(as_of)
-    return fmt, day, params.province(session, province, day), params.kind(kind)
+    fmt = negotiate(request, q.get("f"))
+    day = params.as_of(q.get("as_of"))
+    return fmt, day, params.province(session, q.get("province"), day), params.kind(q.get("kind"))
+
+
+_PARAMS = extra(AS_OF, PROVINCE, KIND, F)
 
 
 @router.get(
@@ -158,17 +147,11 @@ def _inputs(
         " least one active seconded Border Guard officer, distinct officers in total and by"
         " role, and the uncovered communes. Counts only, never personal data."
     ),
+    openapi_extra=_PARAMS,
 )
-def coverage_provinces(
-    request: Request,
-    session: SessionDep,
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    province: str | None = Query(None, description=PROVINCE_DOC),
-    kind: str | None = Query(None, description=KIND_DOC),
-    f: str | None = Query(None, description=F_DOC),
-) -> ProvinceReport | Response:
+def coverage_provinces(request: Request, session: SessionDep) -> ProvinceReport | Response:
     """Coverage per province on a date."""
-    fmt, day, prov, knd = _inputs(request, session, as_of, province, kind, f)
+    fmt, day, prov, knd = _inputs(request, session)
     summary = coverage_summary(session, as_of=day, province=prov, kind=knd)
     items = [_province_out(p) for p in summary.provinces]
     if fmt == "csv":
@@ -198,17 +181,11 @@ def coverage_provinces(
         " (distinct, and by role) and whether it is covered; totals and the uncovered list."
         " Counts only, never personal data."
     ),
+    openapi_extra=_PARAMS,
 )
-def coverage_communes(
-    request: Request,
-    session: SessionDep,
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    province: str | None = Query(None, description=PROVINCE_DOC),
-    kind: str | None = Query(None, description=KIND_DOC),
-    f: str | None = Query(None, description=F_DOC),
-) -> CommuneReport | Response:
+def coverage_communes(request: Request, session: SessionDep) -> CommuneReport | Response:
     """Coverage per border commune on a date."""
-    fmt, day, prov, knd = _inputs(request, session, as_of, province, kind, f)
+    fmt, day, prov, knd = _inputs(request, session)
     rows = commune_coverage(session, as_of=day, province=prov, kind=knd)
     if fmt == "csv":
         return csv_response(

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -18,15 +18,7 @@ from service.db.models import MARKER_STATUSES
 from service.db.progress import Progress, border_progress, segment_progress
 from service.deps import SessionDep
 from service.routes import report_params as params
-from service.routes.report_docs import (
-    AS_OF_DOC,
-    BORDER_DOC,
-    CSV_TOO,
-    DATE,
-    ERRORS,
-    F_DOC,
-    PROVINCE_DOC,
-)
+from service.routes.report_docs import AS_OF, BORDER, CSV_TOO, ERRORS, PROVINCE, F, extra
 
 router = APIRouter(prefix="/progress", tags=["progress"])
 
@@ -76,20 +68,13 @@ def _flat(p: Progress) -> dict[str, object]:
     return row
 
 
-def _report(
-    request: Request,
-    session: SessionDep,
-    level: str,
-    as_of: str | None,
-    border: str | None,
-    province: str | None,
-    f: str | None,
-) -> ProgressReport | Response:
+def _report(request: Request, session: SessionDep, level: str) -> ProgressReport | Response:
+    q = request.query_params
     params.only(request, *_ALLOWED)
-    fmt = negotiate(request, f)
-    day = params.as_of(as_of)
-    code = params.border(border)
-    prov = params.province(session, province, day)
+    fmt = negotiate(request, q.get("f"))
+    day = params.as_of(q.get("as_of"))
+    code = params.border(q.get("border"))
+    prov = params.province(session, q.get("province"), day)
     fetch = segment_progress if level == "segments" else border_progress
     rows = fetch(session, as_of=day, border=code, province=prov)
     if fmt == "csv":
@@ -116,23 +101,20 @@ _DESC = (
 )
 
 
+_PARAMS = extra(AS_OF, BORDER, PROVINCE, F)
+
+
 @router.get(
     "/borders",
     response_model=ProgressReport,
     responses={**ERRORS, 200: {"content": CSV_TOO}},
     summary="Demarcation progress per border",
     description="Per border (with `province`, that province's part)." + _DESC,
+    openapi_extra=_PARAMS,
 )
-def progress_borders(
-    request: Request,
-    session: SessionDep,
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    border: str | None = Query(None, description=BORDER_DOC),
-    province: str | None = Query(None, description=PROVINCE_DOC),
-    f: str | None = Query(None, description=F_DOC),
-) -> ProgressReport | Response:
+def progress_borders(request: Request, session: SessionDep) -> ProgressReport | Response:
     """Progress per border on a date."""
-    return _report(request, session, "borders", as_of, border, province, f)
+    return _report(request, session, "borders")
 
 
 @router.get(
@@ -141,14 +123,8 @@ def progress_borders(
     responses={**ERRORS, 200: {"content": CSV_TOO}},
     summary="Demarcation progress per border segment",
     description="Per border segment (one border in one province) of the era of `as_of`." + _DESC,
+    openapi_extra=_PARAMS,
 )
-def progress_segments(
-    request: Request,
-    session: SessionDep,
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    border: str | None = Query(None, description=BORDER_DOC),
-    province: str | None = Query(None, description=PROVINCE_DOC),
-    f: str | None = Query(None, description=F_DOC),
-) -> ProgressReport | Response:
+def progress_segments(request: Request, session: SessionDep) -> ProgressReport | Response:
     """Progress per border segment on a date."""
-    return _report(request, session, "segments", as_of, border, province, f)
+    return _report(request, session, "segments")

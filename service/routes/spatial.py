@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from service.db.spatial import communes_near_border, markers_in_commune, nearest_markers
@@ -17,13 +17,15 @@ from service.deps import SessionDep
 from service.errors import BadRequest, NotFound
 from service.routes import report_params as params
 from service.routes.report_docs import (
-    AS_OF_DOC,
-    BORDER_DOC,
-    DATE,
+    AS_OF,
+    BORDER,
+    ERA,
     ERRORS,
     GEOJSON,
-    KIND_DOC,
+    KIND,
     NOT_FOUND,
+    extra,
+    param,
 )
 
 router = APIRouter(prefix="/spatial", tags=["spatial"])
@@ -31,6 +33,37 @@ router = APIRouter(prefix="/spatial", tags=["spatial"])
 GEOJSON_TYPE = "application/geo+json"
 MAX_KM = 200.0
 MAX_K = 100
+
+KM = param(
+    "km",
+    {"type": "number", "minimum": 0, "maximum": MAX_KM},
+    f"Distance in km (geodesic), 0 to {MAX_KM:g}.",
+    required=True,
+)
+LON = param(
+    "lon",
+    {"type": "number", "minimum": -180, "maximum": 180},
+    "Longitude in degrees (WGS 84).",
+    required=True,
+)
+LAT = param(
+    "lat",
+    {"type": "number", "minimum": -90, "maximum": 90},
+    "Latitude in degrees (WGS 84).",
+    required=True,
+)
+K = param(
+    "k",
+    {"type": "integer", "minimum": 1, "maximum": MAX_K},
+    f"How many markers, 1 to {MAX_K}; default 5.",
+)
+CODE = {
+    "name": "code",
+    "in": "path",
+    "required": True,
+    "description": "Five-digit commune code.",
+    "schema": {"type": "string", "pattern": r"^\d{5}$"},
+}
 
 
 def _geojson(body: str) -> Response:
@@ -47,21 +80,20 @@ def _geojson(body: str) -> Response:
         " within `km` kilometres (geodesic) of the border line; each feature has"
         " `distance_m` and the `borders` within reach."
     ),
+    openapi_extra=extra(KM, BORDER, AS_OF, KIND),
 )
-def near_border(
-    request: Request,
-    session: SessionDep,
-    km: str | None = Query(None, description=f"Distance in km, 0 to {MAX_KM:g}; required."),
-    border: str | None = Query(None, description=BORDER_DOC + " Default: any border."),
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    kind: str | None = Query(None, description=KIND_DOC),
-) -> Response:
+def near_border(request: Request, session: SessionDep) -> Response:
     """Border communes near a border line."""
+    q = request.query_params
     params.only(request, "km", "border", "as_of", "kind")
-    dist = params.number(km, name="km", low=0.0, high=MAX_KM)
-    day = params.as_of(as_of)
+    dist = params.number(q.get("km"), name="km", low=0.0, high=MAX_KM)
+    day = params.as_of(q.get("as_of"))
     body = communes_near_border(
-        session, km=dist, as_of=day, border=params.border(border), kind=params.kind(kind)
+        session,
+        km=dist,
+        as_of=day,
+        border=params.border(q.get("border")),
+        kind=params.kind(q.get("kind")),
     )
     return _geojson(body)
 
@@ -76,20 +108,17 @@ def near_border(
         " on `as_of`. `era` picks which commune the code means (default: the era of"
         " `as_of`)."
     ),
+    openapi_extra=extra(CODE, ERA, AS_OF),
 )
-def commune_markers(
-    request: Request,
-    session: SessionDep,
-    code: str,
-    era: str | None = Query(None, description="pre2025 or post2025."),
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-) -> Response:
+def commune_markers(request: Request, session: SessionDep) -> Response:
     """Markers inside a commune."""
+    q = request.query_params
     params.only(request, "era", "as_of")
+    code = str(request.path_params["code"])
     if not re.fullmatch(r"\d{5}", code):
         raise BadRequest(f"code: {code!r} is not a five-digit commune code")
-    day = params.as_of(as_of)
-    unit_era = params.era(era, day)
+    day = params.as_of(q.get("as_of"))
+    unit_era = params.era(q.get("era"), day)
     body = markers_in_commune(session, code=code, era=unit_era, as_of=day)
     if body is None:
         raise NotFound(f"no commune {code} in era {unit_era}")
@@ -105,22 +134,21 @@ def commune_markers(
         "The `k` markers nearest to (`lon`, `lat`) in WGS 84, by geodesic distance"
         " (`distance_m`, metres), nearest first; status on `as_of`."
     ),
+    openapi_extra=extra(LON, LAT, K, BORDER, AS_OF),
 )
-def markers_nearest(
-    request: Request,
-    session: SessionDep,
-    lon: str | None = Query(None, description="Longitude in degrees (WGS 84); required."),
-    lat: str | None = Query(None, description="Latitude in degrees (WGS 84); required."),
-    k: str | None = Query(None, description=f"How many markers, 1 to {MAX_K}; default 5."),
-    border: str | None = Query(None, description=BORDER_DOC + " Default: any border."),
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-) -> Response:
+def markers_nearest(request: Request, session: SessionDep) -> Response:
     """The k nearest markers to a point."""
+    q = request.query_params
     params.only(request, "lon", "lat", "k", "border", "as_of")
-    x = params.number(lon, name="lon", low=-180.0, high=180.0)
-    y = params.number(lat, name="lat", low=-90.0, high=90.0)
-    n = params.integer(k, name="k", low=1, high=MAX_K, default=5)
+    x = params.number(q.get("lon"), name="lon", low=-180.0, high=180.0)
+    y = params.number(q.get("lat"), name="lat", low=-90.0, high=90.0)
+    n = params.integer(q.get("k"), name="k", low=1, high=MAX_K, default=5)
     body = nearest_markers(
-        session, lon=x, lat=y, k=n, as_of=params.as_of(as_of), border=params.border(border)
+        session,
+        lon=x,
+        lat=y,
+        k=n,
+        as_of=params.as_of(q.get("as_of")),
+        border=params.border(q.get("border")),
     )
     return _geojson(body)
