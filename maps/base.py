@@ -17,11 +17,14 @@ import shapely
 from maps import style
 from maps.assets import LEAFLET, Assets, OfflineMap, figure_of, require
 from maps.elements import (
-    FitAndReady,
+    ClusteredPoints,
     GeoJsonLayer,
+    InitialView,
     LayerControl,
     MapSetup,
+    Ready,
     RegisterLayer,
+    ShowLayers,
     TileLayer,
     banner,
     page_style,
@@ -60,6 +63,36 @@ def empty_features() -> FeatureCollection:
     return {"type": "FeatureCollection", "features": []}
 
 
+def feature_bounds(*collections: FeatureCollection) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the features, or None when there are none.
+
+    A feature's GeoJSON ``bbox`` is used when it has one (geometry that the database
+    wrote as text is never parsed); otherwise its coordinates are walked.
+    """
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            xs.append(float(coords[0]))
+            ys.append(float(coords[1]))
+        else:
+            for c in coords:
+                walk(c)
+
+    for fc in collections:
+        for f in fc["features"]:
+            if f.get("bbox"):
+                x0, y0, x1, y1 = f["bbox"][:4]
+                xs.extend((x0, x1))
+                ys.extend((y0, y1))
+            elif isinstance(f.get("geometry"), dict):
+                walk(f["geometry"]["coordinates"])
+    if not xs:
+        return None
+    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+
+
 @dataclass(frozen=True, slots=True)
 class Basemap:
     """The light basemap drawn from the database: countries, provinces, border lines."""
@@ -83,12 +116,14 @@ def new_map(
     basemap: Basemap,
     tiles: Tiles | None = None,
     synthetic: bool,
+    bounds: list[list[float]] | None = None,
     attribution: str = "BorderMap",
 ) -> OfflineMap:
-    """An empty map with the vendored Leaflet, the basemap (or tiles) and the banner.
+    """An empty map framing ``bounds``, with Leaflet, the basemap (or tiles) and the banner.
 
     The country layer is the base layer; with ``tiles`` the tiles are, and the country
-    layer stays available in the layer control.
+    layer stays available in the layer control. The view is set before any layer is
+    added, so the layers are drawn once, already in place.
     """
     # Leaflet options: folium passes min_zoom/max_zoom only to tiles, but markercluster
     # needs the map's own maxZoom when there is no tile layer.
@@ -104,6 +139,7 @@ def new_map(
     require(m, assets, LEAFLET)
     figure_of(m).header.add_child(page_style(style.SEA), name="bordermap_css")
     m.add_child(MapSetup(prefix=attribution))
+    m.add_child(InitialView(bounds or VIETNAM_BOUNDS))
     if tiles is not None:
         TileLayer(tiles.url, attr=tiles.attribution or " ", name="Tiles").add_to(m)
     countries = GeoJsonLayer(
@@ -164,13 +200,16 @@ def add_outlines(m: folium.Map, basemap: Basemap) -> None:
         m.add_child(RegisterLayer(key, layer))
 
 
-def finish(m: OfflineMap, *, fit: list[str]) -> OfflineMap:
-    """Add the layer control, fit the view to the ``fit`` layers, and check the page.
+def finish(m: OfflineMap) -> OfflineMap:
+    """Add the layer control, mark the map ready, and check the page.
 
     The check refuses a map that would load anything from a CDN or render data through
     branca's template re-parse (see :mod:`maps.render`).
     """
     LayerControl(collapsed=False, position="topright").add_to(m)
-    m.add_child(FitAndReady(fit, VIETNAM_BOUNDS))
+    deferred = (GeoJsonLayer, ClusteredPoints)
+    shown = [el for el in m._children.values() if isinstance(el, deferred) and el.show]
+    m.add_child(ShowLayers(shown))
+    m.add_child(Ready())
     check_page(m.get_root())
     return m

@@ -16,7 +16,15 @@ from typing import Any
 
 from maps import style
 from maps.assets import Assets, OfflineMap
-from maps.base import Basemap, Tiles, add_outlines, as_features, finish, new_map
+from maps.base import (
+    Basemap,
+    Tiles,
+    add_outlines,
+    as_features,
+    feature_bounds,
+    finish,
+    new_map,
+)
 from maps.elements import ESCAPE_JS, GeoJsonLayer, Panel, RegisterLayer, Script, js_const
 
 # Properties every commune feature must have (the coverage API's fields, minus names).
@@ -196,7 +204,13 @@ def coverage_map(
     """
     data = as_features(communes)
     _check(data)
-    m = new_map(assets=assets, basemap=basemap, tiles=tiles, synthetic=figures.synthetic)
+    m = new_map(
+        assets=assets,
+        basemap=basemap,
+        tiles=tiles,
+        synthetic=figures.synthetic,
+        bounds=feature_bounds(data),
+    )
     m.add_child(Script(js_const("BM_ROLES", style.ROLE_LABELS) + ESCAPE_JS + _TOOLTIP_JS))
     # A commune on the land border and the coast is drawn once, in the land layer.
     drawn = [f for f in data["features"] if f.get("geometry")]
@@ -215,4 +229,4 @@ def coverage_map(
     )
     m.add_child(Panel(legend_html(counts), dom_id="bm-legend", position="bottomright"))
     m.add_child(Panel(summary_html(figures), dom_id="bm-summary", position="topleft"))
-    return finish(m, fit=["communes_land", "communes_coastal"])
+    return finish(m)

@@ -14,7 +14,15 @@ from typing import Any
 
 from maps import style
 from maps.assets import MARKERCLUSTER, Assets, OfflineMap, require
-from maps.base import Basemap, Tiles, add_outlines, as_features, finish, new_map
+from maps.base import (
+    Basemap,
+    Tiles,
+    add_outlines,
+    as_features,
+    feature_bounds,
+    finish,
+    new_map,
+)
 from maps.elements import (
     ESCAPE_JS,
     ClusteredPoints,
@@ -145,7 +153,13 @@ def markers_map(
     points = as_features(markers)
     lines = as_features(segments)
     rows = marker_rows(points)
-    m = new_map(assets=assets, basemap=basemap, tiles=tiles, synthetic=synthetic)
+    m = new_map(
+        assets=assets,
+        basemap=basemap,
+        tiles=tiles,
+        synthetic=synthetic,
+        bounds=feature_bounds(points, lines),
+    )
     require(m, assets, MARKERCLUSTER)
     status_table = [[s, style.status_colour(s)] for s in STATUSES]
     m.add_child(
@@ -173,4 +187,4 @@ def markers_map(
     m.add_child(RegisterLayer("markers", cluster))
     counts = Counter(STATUSES[r[4]] for r in rows)
     m.add_child(Panel(legend_html(counts, as_of), dom_id="bm-legend", position="bottomright"))
-    return finish(m, fit=["markers", "segments"])
+    return finish(m)

@@ -14,7 +14,15 @@ from typing import Any
 
 from maps import style
 from maps.assets import Assets, OfflineMap
-from maps.base import Basemap, Tiles, add_outlines, as_features, finish, new_map
+from maps.base import (
+    Basemap,
+    Tiles,
+    add_outlines,
+    as_features,
+    feature_bounds,
+    finish,
+    new_map,
+)
 from maps.charts import Bar, percent_bars_svg, year_bars_svg
 from maps.elements import ESCAPE_JS, Panel, RegisterLayer, Script
 from maps.segments import TOOLTIP_JS, progress_legend_rows, segments_layer
@@ -107,7 +115,13 @@ def progress_map(
         Date and a human description of the filters, for the panel titles.
     """
     lines = as_features(segments)
-    m = new_map(assets=assets, basemap=basemap, tiles=tiles, synthetic=synthetic)
+    m = new_map(
+        assets=assets,
+        basemap=basemap,
+        tiles=tiles,
+        synthetic=synthetic,
+        bounds=feature_bounds(lines),
+    )
     m.add_child(Script(ESCAPE_JS + TOOLTIP_JS))
     add_outlines(m, basemap)
     n = len(lines["features"])
@@ -130,4 +144,4 @@ def progress_map(
             css_class="bm-chart",
         )
     )
-    return finish(m, fit=["segments"])
+    return finish(m)

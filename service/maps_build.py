@@ -60,14 +60,24 @@ def build_map(db: Executor, query: MapQuery, *, settings: Settings, assets: Asse
     return _progress(db, query, basemap, tiles, assets)
 
 
-def _feature(geometry: str | dict[str, Any] | None, props: dict[str, Any]) -> dict[str, Any]:
-    # GeoJSON text from PostGIS goes into the page as is (see maplayers).
-    geom = RawGeometry(geometry) if isinstance(geometry, str) else geometry
-    return {"type": "Feature", "geometry": geom, "properties": props}
+def _feature(
+    shape: maplayers.Shape | dict[str, Any] | None, props: dict[str, Any]
+) -> dict[str, Any]:
+    if isinstance(shape, maplayers.Shape):  # GeoJSON text from PostGIS, embedded as is
+        return {
+            "type": "Feature",
+            "bbox": list(shape.bbox),
+            "geometry": RawGeometry(shape.geojson),
+            "properties": props,
+        }
+    return {"type": "Feature", "geometry": shape, "properties": props}
 
 
 def _raw(fc: dict[str, Any]) -> dict[str, Any]:
-    features = [_feature(f["geometry"], f["properties"]) for f in fc["features"]]
+    features = [
+        {**f, "geometry": RawGeometry(f["geometry"]) if f["geometry"] else None}
+        for f in fc["features"]
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -47,18 +47,33 @@ def _feature(geom: str | None, props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": geom, "properties": props}
 
 
+class Shape(NamedTuple):
+    """Display geometry as GeoJSON text, with its bounding box (lon/lat)."""
+
+    geojson: str
+    bbox: tuple[float, float, float, float]
+
+
+# The box of the stored geometry (from its cached bbox: no extra computation).
+_BBOX = "ST_XMin({g}) AS x0, ST_YMin({g}) AS y0, ST_XMax({g}) AS x1, ST_YMax({g}) AS y1"
+
+
+def _shapes(rows: Any) -> dict[str, Shape | None]:
+    return {r.code: Shape(r.g, (r.x0, r.y0, r.x1, r.y1)) if r.g else None for r in rows}
+
+
 def commune_shapes(
     db: Executor, *, era: str, codes: Sequence[str], tolerance: float = COMMUNE_TOLERANCE
-) -> dict[str, str | None]:
-    """Display geometry (GeoJSON text) of the communes ``codes`` of ``era``, by code."""
+) -> dict[str, Shape | None]:
+    """Display geometry of the communes ``codes`` of ``era``, by code."""
     # A join on unnest, not "= ANY(:codes)": planning a thousand-element ANY costs more
     # than the query.
     stmt = text(
-        f"SELECT c.code, {_display('c.geom')} AS g"
+        f"SELECT c.code, {_display('c.geom')} AS g, {_BBOX.format(g='c.geom')}"
         " FROM unnest(:codes) AS k(code) JOIN commune c ON c.era = :era AND c.code = k.code"
     ).bindparams(bindparam("codes", type_=ARRAY(Text)))
     rows = db.execute(stmt, {"era": era, "codes": list(codes), "tol": tolerance})
-    return {r.code: r.g for r in rows}
+    return _shapes(rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +145,12 @@ def segment_lines(
     border: str | None = None,
     province: str | None = None,
     tolerance: float = LINE_TOLERANCE,
-) -> dict[str, str | None]:
-    """Display geometry (GeoJSON text) of the segments valid on ``as_of``, by code."""
+) -> dict[str, Shape | None]:
+    """Display geometry of the border segments valid on ``as_of``, by segment code."""
     rows = db.execute(
         text(
-            f"SELECT s.code, {_display('s.geom')} AS g FROM border_segment s"
+            f"SELECT s.code, {_display('s.geom')} AS g, {_BBOX.format(g='s.geom')}"
+            " FROM border_segment s"
             f" WHERE {valid_on('s')}"
             " AND (CAST(:border AS text) IS NULL OR s.border_code = CAST(:border AS text))"
             " AND (CAST(:province AS text) IS NULL OR s.province_code = CAST(:province AS text))"
@@ -147,7 +163,7 @@ def segment_lines(
             "tol": tolerance,
         },
     )
-    return {r.code: r.g for r in rows}
+    return _shapes(rows)
 
 
 # Markers with a status on :as_of (as in service.db.progress), optionally those on the

@@ -71,6 +71,17 @@ def render(m: folium.Map) -> str:
     return str(m.get_root().render())
 
 
+def layer_data(html: str, class_name: str) -> dict[str, Any]:
+    """The GeoJSON of the layer whose paths get ``class_name`` (from its JSON block)."""
+    m = re.search(
+        rf'<script type="application/json" id="\w+"\s+data-class="{class_name}">(.*?)</script>',
+        html,
+    )
+    assert m, f"no layer {class_name}"
+    data: dict[str, Any] = json.loads(m.group(1))
+    return data
+
+
 def external_hosts(html: str) -> set[str]:
     return set(EXTERNAL.findall(html))
 
@@ -79,9 +90,7 @@ def test_coverage_map_from_a_projected_geodataframe() -> None:
     m = coverage_map(communes_gdf(), figures(), basemap=Basemap(), assets=Assets.served())
     assert isinstance(m, OfflineMap)
     html = render(m)
-    data = re.search(r"L\.geoJSON\((\{.*?\}), \{\s*className: \"bm-commune communes_land", html)
-    assert data, "land layer missing"
-    land = json.loads(data.group(1))
+    land = layer_data(html, "bm-commune communes_land")
     assert [f["id"] for f in land["features"]] == ["00001", "00002", "00003"]
     ring = land["features"][0]["geometry"]["coordinates"][0]
     assert [104.0, 22.0] in ring and [104.1, 22.1] in ring  # back in WGS 84, rounded
