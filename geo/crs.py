@@ -73,7 +73,7 @@ VN2000_TOWGS84 = ",".join(
 )
 
 _CRS84 = re.compile(
-    r"^(?:OGC:(?:1\.3:)?CRS84|urn:ogc:def:crs:OGC:(?:1\.3)?:CRS84|"
+    r"^(?:CRS84|OGC:(?:1\.3:)?CRS84|urn:ogc:def:crs:OGC:(?:1\.3)?:CRS84|"
     r"https?://www\.opengis\.net/def/crs/OGC/1\.3/CRS84)$",
     re.IGNORECASE,
 )

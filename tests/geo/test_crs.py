@@ -211,6 +211,7 @@ def test_parse_crs_forms(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "CRS84",
         "OGC:CRS84",
         "urn:ogc:def:crs:OGC:1.3:CRS84",
         "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
