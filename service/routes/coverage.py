@@ -149,8 +149,11 @@ _PARAMS = extra(AS_OF, PROVINCE, KIND, F)
     ),
     openapi_extra=_PARAMS,
 )
-def coverage_provinces(request: Request, session: SessionDep) -> ProvinceReport | Response:
+def coverage_provinces(
+    request: Request, response: Response, session: SessionDep
+) -> ProvinceReport | Response:
     """Coverage per province on a date."""
+    response.headers["Vary"] = "Accept"
     fmt, day, prov, knd = _inputs(request, session)
     summary = coverage_summary(session, as_of=day, province=prov, kind=knd)
     items = [_province_out(p) for p in summary.provinces]
@@ -183,8 +186,11 @@ def coverage_provinces(request: Request, session: SessionDep) -> ProvinceReport 
     ),
     openapi_extra=_PARAMS,
 )
-def coverage_communes(request: Request, session: SessionDep) -> CommuneReport | Response:
+def coverage_communes(
+    request: Request, response: Response, session: SessionDep
+) -> CommuneReport | Response:
     """Coverage per border commune on a date."""
+    response.headers["Vary"] = "Accept"
     fmt, day, prov, knd = _inputs(request, session)
     rows = commune_coverage(session, as_of=day, province=prov, kind=knd)
     if fmt == "csv":

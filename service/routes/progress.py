@@ -112,8 +112,11 @@ _PARAMS = extra(AS_OF, BORDER, PROVINCE, F)
     description="Per border (with `province`, that province's part)." + _DESC,
     openapi_extra=_PARAMS,
 )
-def progress_borders(request: Request, session: SessionDep) -> ProgressReport | Response:
+def progress_borders(
+    request: Request, response: Response, session: SessionDep
+) -> ProgressReport | Response:
     """Progress per border on a date."""
+    response.headers["Vary"] = "Accept"
     return _report(request, session, "borders")
 
 
@@ -125,6 +128,9 @@ def progress_borders(request: Request, session: SessionDep) -> ProgressReport | 
     description="Per border segment (one border in one province) of the era of `as_of`." + _DESC,
     openapi_extra=_PARAMS,
 )
-def progress_segments(request: Request, session: SessionDep) -> ProgressReport | Response:
+def progress_segments(
+    request: Request, response: Response, session: SessionDep
+) -> ProgressReport | Response:
     """Progress per border segment on a date."""
+    response.headers["Vary"] = "Accept"
     return _report(request, session, "segments")

@@ -220,6 +220,7 @@ def test_http_csv_matches_json(conn: Connection, client: TestClient, level: str)
     assert j.status_code == 200, j.text
     body = j.json()
     assert body["as_of"] == "2010-06-30" and body["era"] == "pre2025" and body["synthetic"]
+    assert "Accept" in j.headers["vary"]  # JSON and CSV share the URL
     c = client.get(f"/progress/{level}?as_of=2010-06-30&f=csv")
     assert c.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(c.text)))
