@@ -5,14 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from geo.crs import AXIS_ORDERS, VN2000_VARIANTS
-from service.db.models import ERAS
-from service.ingest.problems import ImportReport
-from service.ingest.readers import Source
-from service.ingest.runner import DEFAULT_MAX_BORDER_DISTANCE_M, KINDS, ImportOptions, run_import
+from service.ingest.options import (
+    AXIS_ORDER_NAMES,
+    DEFAULT_MAX_BORDER_DISTANCE_M,
+    ERA_NAMES,
+    KIND_NAMES,
+    VARIANT_NAMES,
+    ImportOptions,
+)
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.ingest.problems import ImportReport
+    from service.ingest.readers import Source
 
 EPILOG = """\
 examples:
@@ -35,16 +42,16 @@ def register(sub: Any, handlers: dict[str, Any]) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("kind", choices=list(KINDS))
+    p.add_argument("kind", choices=KIND_NAMES)
     p.add_argument("path", type=Path, help="GeoJSON, GeoPackage, zipped Shapefile or CSV")
     p.add_argument("--crs", help="CRS of the coordinates (EPSG:9209, 4326, an OGC URN ...)")
     p.add_argument(
         "--axis-order",
-        choices=AXIS_ORDERS,
+        choices=AXIS_ORDER_NAMES,
         default="xy",
         help="xy = easting, northing / lon, lat (default); northing_easting = surveyors' X, Y",
     )
-    p.add_argument("--era", choices=ERAS, default="post2025", help="administrative era")
+    p.add_argument("--era", choices=ERA_NAMES, default="post2025", help="administrative era")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument(
         "--no-repair",
@@ -53,7 +60,7 @@ def register(sub: Any, handlers: dict[str, Any]) -> None:
     )
     p.add_argument(
         "--vn2000-variant",
-        choices=VN2000_VARIANTS,
+        choices=VARIANT_NAMES,
         default="official",
         help="official: datum shift EPSG:6960 (default); internal: 'nội bộ', no shift",
     )
@@ -71,6 +78,7 @@ def register(sub: Any, handlers: dict[str, Any]) -> None:
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from service.db.engine import make_engine
+    from service.ingest.runner import run_import
 
     options = ImportOptions(
         kind=args.kind,

@@ -6,8 +6,6 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import shapely
@@ -20,7 +18,6 @@ from geo.crs import (
     WGS84,
     AxisOrder,
     SourceCRS,
-    Vn2000Variant,
     geometry_to_wgs84,
     points_to_wgs84,
     source_crs,
@@ -33,6 +30,7 @@ from service.ingest.admin_units import BORDER_COMMUNES, COMMUNES, PROVINCES
 from service.ingest.assignments import ASSIGNMENTS
 from service.ingest.base import Context, Geo, Kind, RowErrors
 from service.ingest.border_features import MARKERS, SEGMENTS
+from service.ingest.options import ImportOptions
 from service.ingest.problems import ImportReport, RowError, SourceError
 from service.ingest.readers import Record, Source, open_source
 
@@ -41,26 +39,6 @@ log = logging.getLogger(__name__)
 KINDS: dict[str, Kind] = {
     k.name: k for k in (COMMUNES, MARKERS, SEGMENTS, ASSIGNMENTS, BORDER_COMMUNES, PROVINCES)
 }
-DEFAULT_MAX_BORDER_DISTANCE_M = 2000.0
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """What to import and how."""
-
-    kind: str
-    path: Path
-    crs: str | None = None
-    axis_order: AxisOrder = "xy"
-    era: str = "post2025"
-    dry_run: bool = False
-    repair: bool = True
-    vn2000_variant: Vn2000Variant = "official"
-    max_border_distance_m: float = DEFAULT_MAX_BORDER_DISTANCE_M
-    batch_size: int = 2000
-    layer: str | None = None
-
-
 Progress = Callable[[int], None]
 
 
