@@ -10,6 +10,8 @@ that PostGIS already wrote (:class:`RawGeometry`) is copied in without being par
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
@@ -71,14 +73,30 @@ class RawGeometry(str):
 
 
 def features_js(features: Sequence[Mapping[str, Any]]) -> str:
-    """A FeatureCollection as JS text; :class:`RawGeometry` geometries are not re-encoded."""
-    parts = []
+    """A FeatureCollection as JSON text; :class:`RawGeometry` geometries are not re-encoded.
+
+    One ``json.dumps`` of the whole collection with a placeholder string per raw geometry
+    (a random token no data can know), then the placeholders are swapped for the geometry
+    text: several times faster than encoding feature by feature.
+    """
+    token = secrets.token_hex(8)
+    raw: list[str] = []
+    out = []
     for f in features:
-        geom = f.get("geometry")
-        geom_js = geom if isinstance(geom, RawGeometry) else js_json(geom)
-        head = f'{{"type":"Feature","id":{js_json(f["id"])},' if "id" in f else '{"type":"Feature",'
-        parts.append(f'{head}"geometry":{geom_js},"properties":{js_json(f.get("properties"))}}}')
-    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
+        geom: Any = f.get("geometry")
+        if isinstance(geom, RawGeometry):
+            raw.append(geom)
+            geom = f"{token}:{len(raw) - 1}"
+        item: dict[str, Any] = {"type": "Feature"}
+        if "id" in f:
+            item["id"] = f["id"]
+        item["geometry"] = geom
+        item["properties"] = f.get("properties")
+        out.append(item)
+    text = js_json({"type": "FeatureCollection", "features": out})
+    if not raw:
+        return text
+    return re.sub(f'"{token}:(\\d+)"', lambda m: raw[int(m.group(1))], text)
 
 
 class GeoJsonLayer(Layer, RenderOnce):
