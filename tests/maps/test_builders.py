@@ -308,3 +308,16 @@ def test_vendored_files_match_the_manifest() -> None:
     assert total < 300_000  # only what the maps use
     for asset in (*LEAFLET, *MARKERCLUSTER):
         assert asset.file in manifest()[asset.package]["files"]
+
+
+def test_a_configured_tile_layer_is_the_only_external_host() -> None:
+    from maps.base import Tiles
+
+    tiles = Tiles("https://tiles.example.org/{z}/{x}/{y}.png", attribution="© tiles")
+    html = render(
+        coverage_map(
+            communes_gdf(), figures(), basemap=Basemap(), assets=Assets.served(), tiles=tiles
+        )
+    )
+    assert external_hosts(html) == {"tiles.example.org"}
+    assert "L.tileLayer(" in html

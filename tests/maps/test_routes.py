@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -165,3 +166,13 @@ def test_static_route_serves_only_the_manifest(client: TestClient) -> None:
     assert client.get("/maps/static/vendor/leaflet@1.9.4/LICENSE").status_code == 200
     for bad in ("vendor/manifest.json", "vendor/leaflet@1.9.4/../manifest.json", "../assets.py"):
         assert client.get(f"/maps/static/{bad}").status_code == 404
+
+
+def test_maps_of_an_empty_database_still_render(engine: Any) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    with _client(url) as c:
+        for path in ("/maps/coverage", "/maps/markers", "/maps/progress"):
+            r = c.get(path)
+            assert r.status_code == 200, path
+            assert "window.bordermap.ready = true" in r.text
+            assert 'id="bm-banner"' not in r.text  # nothing synthetic to label
