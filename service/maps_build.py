@@ -16,7 +16,7 @@ from maps.assets import Assets, OfflineMap
 from maps.base import Basemap, Tiles
 from maps.coverage import CoverageFigures, coverage_map
 from maps.elements import RawGeometry
-from maps.markers import markers_map
+from maps.markers import BORDER_NAMES, markers_map
 from maps.progress import BorderFigures, progress_map
 from service.db import maplayers
 from service.db.coverage import commune_coverage, coverage_summary
@@ -26,7 +26,6 @@ from service.settings import Settings
 
 MapKind = Literal["coverage", "markers", "progress"]
 KINDS: tuple[MapKind, ...] = ("coverage", "markers", "progress")
-BORDER_NAMES = {"CN": "Vietnam–China", "LA": "Vietnam–Laos", "KH": "Vietnam–Cambodia"}
 
 
 @dataclass(frozen=True, slots=True)
