@@ -84,9 +84,15 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def measure(
-    server: str, case: str, request: Request, *, n: int, concurrency: int, warmup: int
-) -> Stats:
+@dataclass
+class Raw:
+    """What one batch of requests gave: latencies (s), statuses, sizes, and its wall time."""
+
+    results: list[tuple[float, int, int, int]] = field(default_factory=list)
+    wall: float = 0.0
+
+
+def run_batch(request: Request, *, n: int, concurrency: int, warmup: int, into: Raw) -> None:
     """Send ``n`` requests from ``concurrency`` threads (after ``warmup`` untimed ones)."""
     local = threading.local()
     clients: list[httpx.Client] = []
@@ -109,23 +115,27 @@ def measure(
         with ThreadPoolExecutor(concurrency) as pool:
             list(pool.map(one, range(warmup)))
             t0 = time.perf_counter()
-            results = list(pool.map(one, range(n)))
-            wall = time.perf_counter() - t0
+            into.results.extend(pool.map(one, range(n)))
+            into.wall += time.perf_counter() - t0
     finally:
         for c in clients:
             c.close()
+
+
+def summarise(server: str, case: str, raw: Raw) -> Stats:
+    """Requests/s over the summed wall time, and latency percentiles over all requests."""
+    results = raw.results
     lat = [r[0] * 1000 for r in results]
     statuses: dict[str, int] = {}
     for r in results:
         statuses[str(r[1])] = statuses.get(str(r[1]), 0) + 1
-    errors = sum(1 for r in results if r[1] >= 400)
     return Stats(
         server=server,
         case=case,
-        requests=n,
-        errors=errors,
-        wall_s=round(wall, 3),
-        rps=round(n / wall, 1),
+        requests=len(results),
+        errors=sum(1 for r in results if r[1] >= 400),
+        wall_s=round(raw.wall, 3),
+        rps=round(len(results) / raw.wall, 1),
         p50_ms=round(_percentile(lat, 50), 2),
         p99_ms=round(_percentile(lat, 99), 2),
         mean_ms=round(statistics.fmean(lat), 2),
@@ -422,8 +432,21 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                     log.warning("no ETag on %s: 304 case skipped", url_304)
                     continue
                 cases.append((label, "bordermap", get(url_304, {"If-None-Match": tag}), n))
-            for case, server, request, count in cases:
-                stats = measure(server, case, request, n=count, concurrency=conc, warmup=warm)
+            # Rounds alternate the servers so that load from elsewhere on the machine falls
+            # on both alike; each round sends its share of the requests.
+            raws = {(case, server): Raw() for case, server, _, _ in cases}
+            for rnd in range(args.rounds):
+                for case, server, request, count in cases:
+                    share = max(1, -(-count // args.rounds))
+                    run_batch(
+                        request,
+                        n=share,
+                        concurrency=conc,
+                        warmup=min(warm, max(1, count // 10)) if rnd == 0 else 0,
+                        into=raws[(case, server)],
+                    )
+            for (case, server), raw in raws.items():
+                stats = summarise(server, case, raw)
                 log.info(
                     "%-22s %-9s %8.1f req/s p50 %7.2f ms p99 %7.2f ms  %s",
                     case,
@@ -440,6 +463,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "requests": n,
             "walks": args.walks,
             "page_requests": args.page_requests,
+            "rounds": args.rounds,
             "concurrency": conc,
             "warmup": warm,
             "page_size": args.page_size,
@@ -501,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-requests", type=int, default=40, help="requests of a full page")
     parser.add_argument("--walks", type=int, default=8, help="whole-collection walks")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per case")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests first")
     parser.add_argument("--page-size", type=int, default=1000, help="limit when walking")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
