@@ -91,6 +91,11 @@ def collection(base: str, coll: Collection, extent: Extent, fmt: str) -> dict[st
             *doc_links(base, path, fmt, coll.title),
             link(url(base, f"{path}/items"), "items", GEOJSON, f"{coll.title} (GeoJSON)"),
             link(url(base, f"{path}/items", {"f": "html"}), "items", HTML, f"{coll.title} (HTML)"),
+            # GDAL matches "describedBy"; the registered relation is "describedby".
+            *(
+                link(url(base, f"{path}/schema"), rel, SCHEMA, "schema of one feature")
+                for rel in ("describedby", "describedBy")
+            ),
             link(
                 url(base, f"{path}/queryables"),
                 "http://www.opengis.net/def/rel/ogc/1.0/queryables",
@@ -137,4 +142,28 @@ def queryables(base: str, coll: Collection) -> dict[str, Any]:
         "title": coll.title,
         "properties": props,
         "additionalProperties": False,
+    }
+
+
+def feature_schema(base: str, coll: Collection) -> dict[str, Any]:
+    """``/collections/{id}/schema``: JSON Schema of one GeoJSON feature of ``coll``.
+
+    Linked as ``describedby`` from the collection, so clients (GDAL) type every field,
+    including those whose first values are null.
+    """
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": url(base, f"/collections/{coll.id}/schema"),
+        "title": f"{coll.title}: one feature (GeoJSON)",
+        "type": "object",
+        "required": ["type", "id", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": coll.id_type},
+            "geometry": {"type": "object", "description": f"{coll.geometry_type} (GeoJSON)"},
+            "properties": {
+                "type": "object",
+                "properties": {p.name: p.json_schema() for p in coll.props},
+            },
+        },
     }

@@ -126,6 +126,15 @@ def _queryables_handler(coll: Collection) -> Any:
     return queryables
 
 
+def _schema_handler(coll: Collection) -> Any:
+    def schema(request: Request, settings: SettingsDep) -> Response:
+        _format(request, ("json",))
+        return _json(documents.feature_schema(_base(request, settings), coll), SCHEMA)
+
+    schema.__doc__ = f"JSON Schema of one {coll.id} feature (GeoJSON)."
+    return schema
+
+
 def _unknown_collection(collectionId: str) -> Response:  # noqa: N803 - OGC's parameter name
     raise NotFound(f"collection {collectionId!r} not found")
 
@@ -180,10 +189,20 @@ def make_router(settings: Settings) -> APIRouter:
             responses={200: {"content": {SCHEMA: {"schema": {"type": "object"}}, "text/html": {}}}},
             openapi_extra=doc_params,
         )
+        router.add_api_route(
+            f"{path}/schema",
+            _schema_handler(coll),
+            summary=f"{coll.title}: feature schema",
+            operation_id=f"schema_{coll.id}",
+            methods=["GET"],
+            response_class=Response,
+            responses={200: {"content": {SCHEMA: {"schema": {"type": "object"}}}}},
+            openapi_extra={"parameters": [f_param(("json",))]},
+        )
         ogc_items.add_routes(router, coll, settings)
     hidden: dict[str, Any] = {"methods": ["GET"], "include_in_schema": False}
     router.add_api_route("/collections/{collectionId}", _unknown_collection, **hidden)
-    for tail in ("/items", "/queryables"):
+    for tail in ("/items", "/queryables", "/schema"):
         router.add_api_route(f"/collections/{{collectionId}}{tail}", _unknown_collection, **hidden)
     router.add_api_route(
         "/collections/{collectionId}/items/{featureId}", _unknown_feature, **hidden

@@ -429,3 +429,13 @@ def test_numbers_keep_their_type(client: TestClient, demo_engine: Engine) -> Non
     expected = _sql(demo_engine, "SELECT official_length_km FROM border WHERE code = 'CN'")
     assert b["properties"]["official_length_km"] == float(expected)
     assert b["geometry"]["type"] == "MultiLineString"
+
+
+def test_feature_schema(client: TestClient) -> None:
+    coll = client.get("/collections/markers").json()
+    href = next(link["href"] for link in coll["links"] if link["rel"] == "describedby")
+    r = client.get(href)
+    assert r.headers["content-type"] == "application/schema+json"
+    props = r.json()["properties"]["properties"]["properties"]
+    assert props["same_number_index"]["type"] == "integer"
+    assert set(props) == set(COLLECTIONS["markers"].prop_names)
