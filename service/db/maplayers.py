@@ -184,7 +184,7 @@ hist AS (
   FROM marker_event e WHERE e.event_date <= :as_of GROUP BY e.marker_id
 )
 SELECT m.id, m.label, m.border_code, m.marker_class, m.synthetic, st.status,
-       round(ST_Y(m.geom)::numeric, 5) AS lat, round(ST_X(m.geom)::numeric, 5) AS lon,
+       ST_Y(m.geom) AS lat, ST_X(m.geom) AS lon,
        hist.history
 FROM marker m
 JOIN st ON st.marker_id = m.id
@@ -221,8 +221,8 @@ def marker_points(
     )
     return [
         MarkerPoint(
-            lat=float(r.lat),
-            lon=float(r.lon),
+            lat=round(r.lat, 5),
+            lon=round(r.lon, 5),
             label=r.label,
             border_code=r.border_code,
             marker_class=r.marker_class,
