@@ -53,7 +53,7 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
 from sqlalchemy.sql.sqltypes import NullType
@@ -414,7 +414,7 @@ SOURCES: dict[str, Callable[[WhenShape], Source]] = {
 
 # --- statements -------------------------------------------------------------------------------
 
-Purpose = Literal["page", "count", "feature", "text", "wkb", "wkt"]
+Purpose = Literal["page", "json", "count", "feature", "text", "wkb", "wkt"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -578,8 +578,40 @@ def statement(shape: Shape) -> Select[Any]:
         .subquery("pg")
     )
     out = source(shape.when).select(shape.out, geom=True).subquery("o")
-    stmt = _output(shape, out).select_from(page.join(out, out.c.id == page.c.id))
-    return stmt.order_by(*order(page))
+    if shape.purpose != "json":
+        stmt = _output(shape, out).select_from(page.join(out, out.c.id == page.c.id))
+        return stmt.order_by(*order(page))
+    # One row for the whole page: the number of features and their GeoJSON, joined in
+    # PostgreSQL (no per-feature work in Python).
+    rows = (
+        select(
+            _feature_text(shape, out).label("feature"),
+            page.c.id,
+            *(page.c[n] for n, _ in shape.sortby),
+        )
+        .select_from(page.join(out, out.c.id == page.c.id))
+        .subquery("r")
+    )
+    joined = func.string_agg(
+        rows.c.feature, aggregate_order_by(literal_column("','"), *order(rows))
+    )
+    page_json: Any = select(func.count(), func.coalesce(joined, literal_column("''")))
+    return page_json
+
+
+def _feature_text(shape: Shape, src: FromClause) -> Col:
+    """One GeoJSON Feature as text, written by PostgreSQL."""
+    g = _geom_out(src.c.geom, shape, axis_order=True)
+    geojson = func.ST_AsGeoJSON(g, literal_column(str(shape.crs_decimals)), literal_column("0"))
+    return func.concat(
+        literal_column("""'{"type":"Feature","id":'"""),
+        cast(func.to_json(src.c.id), Text),
+        literal_column("""',"geometry":'"""),
+        func.coalesce(geojson, literal_column("'null'")),
+        literal_column("""',"properties":'"""),
+        _props_json(src, shape.out),
+        literal_column("'}'"),
+    )
 
 
 # --- running them -----------------------------------------------------------------------------
@@ -589,6 +621,12 @@ def count_matched(db: Executor, q: ItemsQuery, today: dt.date) -> int:
     """``numberMatched``: one ``count(*)`` with the same conditions, no geometry output."""
     stmt = statement(shape_of(q, "count"))
     return int(db.execute(stmt, bind_values(q, today)).scalar_one())
+
+
+def features_json(db: Executor, q: ItemsQuery, today: dt.date) -> tuple[int, str]:
+    """The page ``q`` asks for as (number of features, their GeoJSON joined by commas)."""
+    row = db.execute(statement(shape_of(q, "json")), bind_values(q, today)).one()
+    return int(row[0]), str(row[1])
 
 
 def features_page(db: Executor, q: ItemsQuery, today: dt.date) -> list[FeatureText]:

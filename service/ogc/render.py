@@ -69,6 +69,13 @@ def feature_collection(
     return collection_head(matched, len(features), links) + body + b"]}"
 
 
+def feature_collection_text(
+    features: str, returned: int, matched: int | None, links: list[dict[str, str]]
+) -> bytes:
+    """A FeatureCollection page around features PostgreSQL already joined (``a,b,c``)."""
+    return collection_head(matched, returned, links) + features.encode() + b"]}"
+
+
 def stream_feature_collection(
     batches: Iterable[list[FeatureText]], links: list[dict[str, str]]
 ) -> Iterator[bytes]:

@@ -14,14 +14,14 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
 from service import export
-from service.db.features import count_matched, features_page, get_feature
+from service.db.features import count_matched, features_json, features_page, get_feature
 from service.deps import SessionDep, SettingsDep
 from service.errors import BadRequest
 from service.ogc import html
 from service.ogc.collections import Collection
 from service.ogc.links import GEOJSON, base_url, doc_links, items_links, link, url, wants_html
 from service.ogc.params import EXPORT_FORMATS, parse_feature_query, parse_items_query
-from service.ogc.render import feature_bytes, feature_collection
+from service.ogc.render import feature_bytes, feature_collection_text
 from service.routes.ogc_openapi import (
     FEATURE_RESPONSES,
     ITEMS_RESPONSES,
@@ -67,26 +67,28 @@ def _items_handler(coll: Collection) -> Any:
             engine: Engine = request.app.state.engine
             return export.http_response(engine, q, day)
         matched = count_matched(session, q, day)
+        if q.fmt != "html":
+            returned, text = features_json(session, q, day)
+            links = items_links(base, q, returned, matched)
+            body = feature_collection_text(text, returned, matched, links)
+            return Response(body, media_type=GEOJSON, headers=_content_crs(q.crs.uri))
         features = features_page(session, q, day)
         links = items_links(base, q, len(features), matched)
-        if q.fmt == "html":
-            rows = [html.parsed(f) for f in features]
-            page = html.render(
-                "items.html",
-                title=coll.title,
-                base=base,
-                collection=coll,
-                columns=q.out_props,
-                features=rows,
-                matched=matched,
-                returned=len(features),
-                offset=q.offset,
-                links=links,
-                synthetic=any(r["properties"].get("synthetic") for r in rows),
-            )
-            return HTMLResponse(page)
-        body = feature_collection(list(features), matched, links)
-        return Response(body, media_type=GEOJSON, headers=_content_crs(q.crs.uri))
+        rows = [html.parsed(f) for f in features]
+        page = html.render(
+            "items.html",
+            title=coll.title,
+            base=base,
+            collection=coll,
+            columns=q.out_props,
+            features=rows,
+            matched=matched,
+            returned=len(features),
+            offset=q.offset,
+            links=links,
+            synthetic=any(r["properties"].get("synthetic") for r in rows),
+        )
+        return HTMLResponse(page)
 
     items.__doc__ = (
         f"Features of {coll.id}: paged (next links), filtered by bbox, dates, properties and"
