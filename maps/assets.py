@@ -56,6 +56,7 @@ MARKERCLUSTER = (
     Asset("leaflet.markercluster", "leaflet.markercluster.js", "js"),
     Asset("leaflet.markercluster", "MarkerCluster.css", "css"),
 )
+ALL_ASSETS = (*LEAFLET, *MARKERCLUSTER)
 
 
 @lru_cache(maxsize=1)
@@ -115,37 +116,36 @@ def _inline_text(asset: Asset) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Assets:
-    """How a map loads its vendored files: linked from ``static_url``, or inlined.
+    """How a map loads its vendored files: linked below a URL, or inlined.
 
-    Build with :meth:`served` (the app's pages) or :meth:`inline` (one self-contained file).
-    An inline bundle carries the texts it was made with, so builders read no files.
+    Build with :meth:`served` (the app's pages, or files beside a written page) or
+    :meth:`inline` (one self-contained file). Both resolve everything up front (URLs or
+    texts, from the manifest), so the builders that use an ``Assets`` read no files.
     """
 
-    static_url: str | None = DEFAULT_STATIC_URL
+    urls: Mapping[str, str] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def served(cls, static_url: str = DEFAULT_STATIC_URL) -> Assets:
         """Link every asset below ``static_url`` (root-relative: no host in the page)."""
-        return cls(static_url=static_url.rstrip("/"))
+        base = static_url.rstrip("/")
+        return cls(urls={a.key: f"{base}/{a.path}" for a in ALL_ASSETS})
 
     @classmethod
     def inline(cls) -> Assets:
         """Inline every asset (images and fonts as data: URIs): the file needs no server."""
-        return cls(
-            static_url=None,
-            texts={a.key: _inline_text(a) for a in (*LEAFLET, *MARKERCLUSTER)},
-        )
+        return cls(texts={a.key: _inline_text(a) for a in ALL_ASSETS})
 
     @property
     def is_inline(self) -> bool:
         """True when the assets are written into the page."""
-        return self.static_url is None
+        return not self.urls
 
     def element(self, asset: Asset) -> Element:
         """The header element that loads ``asset``."""
-        if self.static_url is not None:
-            url = f"{self.static_url}/{asset.path}"
+        if asset.key in self.urls:
+            url = self.urls[asset.key]
             return JavascriptLink(url) if asset.kind == "js" else CssLink(url)
         text = self.texts[asset.key]
         tag = "script" if asset.kind == "js" else "style"
