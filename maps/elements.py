@@ -265,7 +265,7 @@ class InitialView(RenderOnce):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.fitBounds({{ this.bounds_js }}, {animate: false});
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds_js }}, {animate: false, padding: [16, 16]});
         {% endmacro %}
         """
     )
