@@ -123,6 +123,14 @@ class FeatureQuery:
         return tuple(p for p in self.collection.prop_names if p in self.properties)
 
 
+def known_total(q: ItemsQuery, returned: int) -> int | None:
+    """``numberMatched`` when the page itself tells it (a short page that is not empty, or
+    an empty first page), else None: the count query is then needed."""
+    if returned < q.limit and (returned > 0 or q.offset == 0):
+        return q.offset + returned
+    return None
+
+
 def allowed_items_params(collection: Collection) -> tuple[str, ...]:
     """Every parameter the items endpoint of ``collection`` accepts."""
     return (*ITEMS_PARAMS, *(f.param for f in collection.filters))

@@ -20,7 +20,12 @@ from service.errors import BadRequest
 from service.ogc import html
 from service.ogc.collections import Collection
 from service.ogc.links import GEOJSON, base_url, doc_links, items_links, link, url, wants_html
-from service.ogc.params import EXPORT_FORMATS, parse_feature_query, parse_items_query
+from service.ogc.params import (
+    EXPORT_FORMATS,
+    known_total,
+    parse_feature_query,
+    parse_items_query,
+)
 from service.ogc.render import feature_bytes, feature_collection_text
 from service.routes.ogc_openapi import (
     FEATURE_RESPONSES,
@@ -66,13 +71,18 @@ def _items_handler(coll: Collection) -> Any:
         if q.fmt in EXPORT_FORMATS:
             engine: Engine = request.app.state.engine
             return export.http_response(engine, q, day)
-        matched = count_matched(session, q, day)
         if q.fmt != "html":
             returned, text = features_json(session, q, day)
+            matched = known_total(q, returned)
+            if matched is None:
+                matched = count_matched(session, q, day)
             links = items_links(base, q, returned, matched)
             body = feature_collection_text(text, returned, matched, links)
             return Response(body, media_type=GEOJSON, headers=_content_crs(q.crs.uri))
         features = features_page(session, q, day)
+        matched = known_total(q, len(features))
+        if matched is None:
+            matched = count_matched(session, q, day)
         links = items_links(base, q, len(features), matched)
         rows = [html.parsed(f) for f in features]
         page = html.render(
