@@ -42,9 +42,10 @@ def doc_links(base: str, path: str, fmt: str, title: str) -> list[dict[str, str]
     """``self`` and ``alternate`` links of a JSON/HTML document."""
     json_href, html_href = url(base, path), url(base, path, {"f": "html"})
     if fmt == "html":
+        # f=json: a browser following the link would otherwise get HTML again.
         return [
             link(html_href, "self", HTML, f"{title} (HTML)"),
-            link(json_href, "alternate", JSON, f"{title} (JSON)"),
+            link(url(base, path, {"f": "json"}), "alternate", JSON, f"{title} (JSON)"),
         ]
     return [
         link(json_href, "self", JSON, f"{title} (JSON)"),
@@ -114,14 +115,14 @@ def items_links(
         return url(base, path, params)
 
     own = "html" if q.fmt == "html" else None
-    other = None if q.fmt == "html" else "html"
+    other = "json" if q.fmt == "html" else "html"
     out = [
         link(at(q.offset, own), "self", page_type, "this page"),
         link(
             at(q.offset, other),
             "alternate",
-            GEOJSON if other is None else HTML,
-            "this page as " + ("GeoJSON" if other is None else "HTML"),
+            GEOJSON if other == "json" else HTML,
+            "this page as " + ("GeoJSON" if other == "json" else "HTML"),
         ),
     ]
     for fmt, media in EXPORT_TYPES.items():
