@@ -29,6 +29,13 @@ _MARKER_PROPS = """json_build_object(
   'status', st.status, 'status_date', st.status_date, 'synthetic', m.synthetic
 """
 
+# Status of marker ``m`` on :as_of. The function inlines; LIMIT keeps the subquery per row,
+# so the marker_id condition reaches the event index and only these markers are looked up.
+_STATUS_OF_M = (
+    "SELECT s.status, s.status_date FROM marker_status_as_of(:as_of) s"
+    " WHERE s.marker_id = m.id LIMIT 1"
+)
+
 _NEAR_BORDER = f"""
 WITH b AS (
   SELECT b.code,
@@ -85,14 +92,13 @@ FROM f
 
 _IN_COMMUNE = f"""
 WITH c AS (SELECT id, code, name, era, geom FROM commune WHERE code = :code AND era = :era),
-st AS (SELECT * FROM marker_status_as_of(:as_of)),
 f AS (
   SELECT m.border_code, m.number, m.label, json_build_object(
     'type', 'Feature', 'id', m.id,
     'geometry', ST_AsGeoJSON(m.geom, 7)::json,
     'properties', {_MARKER_PROPS})) AS feature, m.synthetic
   FROM c JOIN marker m ON ST_Covers(c.geom, m.geom)
-  LEFT JOIN st ON st.marker_id = m.id
+  LEFT JOIN LATERAL ({_STATUS_OF_M}) st ON true
 )
 SELECT json_build_object(
   'type', 'FeatureCollection', 'numberReturned', (SELECT count(*) FROM f),
@@ -112,11 +118,11 @@ cand AS (
   SELECT ST_Distance(m.geom::geography, p.g::geography) AS d
   FROM marker m, p
   WHERE CAST(:border AS text) IS NULL OR m.border_code = CAST(:border AS text)
-  ORDER BY m.geom <-> p.g
+  -- The point written out (not p.g): a KNN index scan needs a plan-time constant.
+  ORDER BY m.geom <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)
   LIMIT :k
 ),
 r AS (SELECT max(d) AS m FROM cand),
-st AS (SELECT * FROM marker_status_as_of(:as_of)),
 hit AS (
   SELECT m.id, ST_Distance(m.geom::geography, p.g::geography) AS distance_m
   FROM marker m, p, r
@@ -133,7 +139,7 @@ f AS (
     'properties', {_MARKER_PROPS},
       'distance_m', round(hit.distance_m::numeric, 2))) AS feature
   FROM hit JOIN marker m ON m.id = hit.id
-  LEFT JOIN st ON st.marker_id = m.id
+  LEFT JOIN LATERAL ({_STATUS_OF_M}) st ON true
 )
 SELECT json_build_object(
   'type', 'FeatureCollection', 'numberReturned', count(*),
