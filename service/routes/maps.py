@@ -10,14 +10,16 @@ A page is cached with its gzip encoding, made once: a cached map costs no compre
 from __future__ import annotations
 
 import gzip
+import mimetypes
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
 from service.db.data_version import read_version
@@ -34,7 +36,7 @@ CacheKey = tuple[MapQuery, str, int]
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A rendered map page, as UTF-8 and gzip bytes."""
+    """A rendered map page (or a static file), as plain and gzip bytes."""
 
     html: bytes
     gzipped: bytes
@@ -46,8 +48,12 @@ class Page:
         Level 1: the coverage map (0.9 MB) compresses in about 15 ms to 210 kB; level 6
         takes 50 ms for 178 kB. The first request of a page pays it, so speed wins.
         """
-        data = html.encode("utf-8")
-        return cls(html=data, gzipped=gzip.compress(data, compresslevel=1, mtime=0))
+        return cls.of_bytes(html.encode("utf-8"), level=1)
+
+    @classmethod
+    def of_bytes(cls, data: bytes, *, level: int) -> Page:
+        """Bytes with their gzip encoding at ``level``."""
+        return cls(html=data, gzipped=gzip.compress(data, compresslevel=level, mtime=0))
 
 
 class MapCache:
@@ -231,10 +237,26 @@ def progress_page(
     )
 
 
-@router.get("/static/{path:path}", include_in_schema=False, name="map_static")
-def static(path: str) -> FileResponse:
-    """A vendored JS/CSS/image/licence file (only those in the manifest; versioned paths)."""
+@lru_cache(maxsize=64)
+def _static_page(path: str) -> Page | None:
     file = static_files().get(path)
-    if file is None:
+    return None if file is None else Page.of_bytes(file.read_bytes(), level=9)
+
+
+@router.get("/static/{path:path}", include_in_schema=False, name="map_static")
+def static(request: Request, path: str) -> Response:
+    """A vendored JS/CSS/image/licence file (only those in the manifest; versioned paths).
+
+    The few small files are kept in memory with their gzip encoding, made once.
+    """
+    page = _static_page(path)
+    if page is None:
         raise NotFound(f"no map asset {path!r}")
-    return FileResponse(file, headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    media = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if path.endswith("LICENSE"):
+        media = "text/plain"
+    headers = {"Cache-Control": "public, max-age=31536000, immutable", "Vary": "Accept-Encoding"}
+    if accepts_gzip(request.headers.get("accept-encoding", "")) and not media.startswith("image/"):
+        headers["Content-Encoding"] = "gzip"
+        return Response(page.gzipped, media_type=media, headers=headers)
+    return Response(page.html, media_type=media, headers=headers)

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from maps.assets import VENDOR_DIR
 from maps.style import ROLE_LABELS
 from service.app import create_app
 from service.routes.maps import accepts_gzip
@@ -163,6 +164,10 @@ def test_bad_filters_are_400_naming_the_parameter(
 def test_static_route_serves_only_the_manifest(client: TestClient) -> None:
     ok = client.get("/maps/static/vendor/leaflet@1.9.4/leaflet.js")
     assert ok.status_code == 200 and "javascript" in ok.headers["content-type"]
+    assert ok.headers["content-encoding"] == "gzip"  # compressed once, kept in memory
+    assert ok.content == (VENDOR_DIR / "leaflet@1.9.4" / "leaflet.js").read_bytes()
+    png = client.get("/maps/static/vendor/leaflet@1.9.4/images/layers.png")
+    assert png.headers["content-type"] == "image/png" and "content-encoding" not in png.headers
     assert client.get("/maps/static/vendor/leaflet@1.9.4/LICENSE").status_code == 200
     for bad in ("vendor/manifest.json", "vendor/leaflet@1.9.4/../manifest.json", "../assets.py"):
         assert client.get(f"/maps/static/{bad}").status_code == 404
