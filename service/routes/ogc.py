@@ -16,13 +16,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from service.db.features import collection_extents
-from service.deps import SessionDep, SettingsDep
 from service.errors import BadRequest, NotFound
 from service.ogc import documents, html
 from service.ogc.collections import COLLECTIONS, Collection
 from service.ogc.links import SCHEMA, base_url, doc_links, negotiate
 from service.ogc.params import check_known
 from service.routes import ogc_items
+from service.routes.ogc_items import connection, settings_of
 from service.routes.ogc_openapi import ERROR_RESPONSES, JSON_OR_HTML, f_param
 from service.settings import Settings
 
@@ -48,13 +48,13 @@ def _format(request: Request, choices: tuple[str, ...] = ("json", "html")) -> st
     return fmt
 
 
-def _base(request: Request, settings: Settings) -> str:
-    return base_url(settings.base_url, str(request.base_url))
+def _base(request: Request) -> str:
+    return base_url(settings_of(request).base_url, str(request.base_url))
 
 
-def landing(request: Request, settings: SettingsDep) -> Response:
+def landing(request: Request) -> Response:
     """Landing page: links to the API definition, conformance and collections."""
-    fmt, base = _format(request), _base(request, settings)
+    fmt, base = _format(request), _base(request)
     doc = documents.landing(base, fmt, TITLE, DESCRIPTION)
     if fmt == "html":
         return HTMLResponse(
@@ -63,9 +63,9 @@ def landing(request: Request, settings: SettingsDep) -> Response:
     return _json(doc)
 
 
-def conformance(request: Request, settings: SettingsDep) -> Response:
+def conformance(request: Request) -> Response:
     """The conformance classes BorderMap implements."""
-    fmt, base = _format(request), _base(request, settings)
+    fmt, base = _format(request), _base(request)
     doc = documents.conformance(base, fmt)
     if fmt == "html":
         return HTMLResponse(
@@ -76,10 +76,12 @@ def conformance(request: Request, settings: SettingsDep) -> Response:
     return _json(doc)
 
 
-def collections(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def collections(request: Request) -> Response:
     """Every feature collection with its extent and CRS lists."""
-    fmt, base = _format(request), _base(request, settings)
-    doc = documents.collections(base, collection_extents(session), fmt)
+    fmt, base = _format(request), _base(request)
+    with connection(request) as conn:
+        extents = collection_extents(conn)
+    doc = documents.collections(base, extents, fmt)
     if fmt == "html":
         return HTMLResponse(
             html.render(
@@ -90,9 +92,11 @@ def collections(request: Request, session: SessionDep, settings: SettingsDep) ->
 
 
 def _collection_handler(coll: Collection) -> Any:
-    def collection(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-        fmt, base = _format(request), _base(request, settings)
-        doc = documents.collection(base, coll, collection_extents(session)[coll.id], fmt)
+    def collection(request: Request) -> Response:
+        fmt, base = _format(request), _base(request)
+        with connection(request) as conn:
+            extent = collection_extents(conn)[coll.id]
+        doc = documents.collection(base, coll, extent, fmt)
         if fmt == "html":
             return HTMLResponse(
                 html.render(
@@ -106,8 +110,8 @@ def _collection_handler(coll: Collection) -> Any:
 
 
 def _queryables_handler(coll: Collection) -> Any:
-    def queryables(request: Request, settings: SettingsDep) -> Response:
-        fmt, base = _format(request), _base(request, settings)
+    def queryables(request: Request) -> Response:
+        fmt, base = _format(request), _base(request)
         doc = documents.queryables(base, coll)
         if fmt == "html":
             links = doc_links(base, f"/collections/{coll.id}/queryables", fmt, "queryables")
@@ -127,9 +131,9 @@ def _queryables_handler(coll: Collection) -> Any:
 
 
 def _schema_handler(coll: Collection) -> Any:
-    def schema(request: Request, settings: SettingsDep) -> Response:
+    def schema(request: Request) -> Response:
         _format(request, ("json",))
-        return _json(documents.feature_schema(_base(request, settings), coll), SCHEMA)
+        return _json(documents.feature_schema(_base(request), coll), SCHEMA)
 
     schema.__doc__ = f"JSON Schema of one {coll.id} feature (GeoJSON)."
     return schema

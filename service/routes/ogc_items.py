@@ -7,15 +7,16 @@ streams every match as a file (:mod:`service.export`), with the same filters.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from service import export
 from service.db.features import count_matched, features_json, features_page, get_feature
-from service.deps import SessionDep, SettingsDep
 from service.errors import BadRequest
 from service.ogc import html
 from service.ogc.collections import Collection
@@ -41,6 +42,24 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+@contextmanager
+def connection(request: Request) -> Iterator[Connection]:
+    """A pooled connection, opened in the endpoint's own thread.
+
+    Not a dependency: FastAPI runs each sync dependency (and a yield dependency's exit) in
+    another threadpool hop, which costs more than these queries.
+    """
+    engine: Engine = request.app.state.engine
+    with engine.connect() as conn:
+        yield conn
+
+
+def settings_of(request: Request) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
 def single_params(request: Request) -> dict[str, str]:
     """The query parameters, each at most once (a repeated one is ambiguous: 400)."""
     out: dict[str, str] = {}
@@ -58,7 +77,8 @@ def _content_crs(uri: str) -> dict[str, str]:
 
 
 def _items_handler(coll: Collection) -> Any:
-    def items(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    def items(request: Request) -> Response:
+        settings = settings_of(request)
         day = today()
         q = parse_items_query(
             coll,
@@ -71,18 +91,19 @@ def _items_handler(coll: Collection) -> Any:
         if q.fmt in EXPORT_FORMATS:
             engine: Engine = request.app.state.engine
             return export.http_response(engine, q, day)
-        if q.fmt != "html":
-            returned, text = features_json(session, q, day)
-            matched = known_total(q, returned)
+        with connection(request) as conn:
+            if q.fmt != "html":
+                returned, text = features_json(conn, q, day)
+                matched = known_total(q, returned)
+                if matched is None:
+                    matched = count_matched(conn, q, day)
+                links = items_links(base, q, returned, matched)
+                body = feature_collection_text(text, returned, matched, links)
+                return Response(body, media_type=GEOJSON, headers=_content_crs(q.crs.uri))
+            features = features_page(conn, q, day)
+            matched = known_total(q, len(features))
             if matched is None:
-                matched = count_matched(session, q, day)
-            links = items_links(base, q, returned, matched)
-            body = feature_collection_text(text, returned, matched, links)
-            return Response(body, media_type=GEOJSON, headers=_content_crs(q.crs.uri))
-        features = features_page(session, q, day)
-        matched = known_total(q, len(features))
-        if matched is None:
-            matched = count_matched(session, q, day)
+                matched = count_matched(conn, q, day)
         links = items_links(base, q, len(features), matched)
         rows = [html.parsed(f) for f in features]
         page = html.render(
@@ -111,13 +132,13 @@ def _feature_handler(coll: Collection) -> Any:
     def feature(
         featureId: str,  # noqa: N803 - OGC's parameter name
         request: Request,
-        session: SessionDep,
-        settings: SettingsDep,
     ) -> Response:
+        settings = settings_of(request)
         day = today()
         q = parse_feature_query(coll, single_params(request), today=day)
         base = base_url(settings.base_url, str(request.base_url))
-        f = get_feature(session, q, featureId, day)
+        with connection(request) as conn:
+            f = get_feature(conn, q, featureId, day)
         path = f"/collections/{coll.id}/items/{featureId}"
         fmt = "html" if q.fmt == "html" else "json"
         links = [
