@@ -75,11 +75,6 @@ function bmCommuneTooltip(p) {
 }
 """
 
-_ON_EACH = (
-    "function (feature, layer) {"
-    " layer.bindTooltip(bmCommuneTooltip(feature.properties),"
-    " {sticky: true, className: 'bm-tip'}); }"
-)
 # Leaflet path options per coverage class (the style table of the commune layers).
 STYLES = {
     cls.key: {
@@ -119,7 +114,7 @@ def _layer(features: list[dict[str, Any]], name: str, css: str) -> GeoJsonLayer:
         style_key="cls",
         styles=STYLES,
         class_name=css,
-        on_each=_ON_EACH,
+        tooltip_js="bmCommuneTooltip",
         highlight=HIGHLIGHT,
     )
 

@@ -104,8 +104,9 @@ class GeoJsonLayer(Layer, RenderOnce):
 
     ``styles`` maps the value of ``properties[style_key]`` to Leaflet path options, so a
     thousand features share a handful of styles (Python decides the class, once). Paths
-    get ``class_name`` (tests count them in the DOM); ``on_each`` is a JS function of
-    (feature, layer). Interactive layers get a hover highlight. The data sits in a
+    get ``class_name`` (tests count them in the DOM); ``tooltip_js`` is a JS function of a
+    feature's properties returning the tooltip HTML, called when the tooltip opens.
+    Interactive layers get a hover highlight. The data sits in a
     ``<script type="application/json">`` block read with ``JSON.parse``, which browsers
     parse much faster than the same data as a JS literal.
     """
@@ -119,24 +120,25 @@ class GeoJsonLayer(Layer, RenderOnce):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
             var styles = {{ this.styles_js }};
-            var onEach = {{ this.on_each }};
             var data = JSON.parse(
                 document.getElementById("{{ this.get_name() }}_data").textContent);
             var layer = L.geoJSON(data, {
                 className: {{ this.class_name_js }},
                 interactive: {{ this.interactive_js }},
-                style: function (f) { return styles[f.properties[{{ this.key_js }}]]; },
-                onEachFeature: function (f, l) {
-                    if (onEach) { onEach(f, l); }
-                    {%- if this.highlight %}
-                    l.on("mouseover", function (e) {
-                        e.target.setStyle({{ this.highlight_js }});
-                        e.target.bringToFront();
-                    });
-                    l.on("mouseout", function (e) { layer.resetStyle(e.target); });
-                    {%- endif %}
-                }
+                style: function (f) { return styles[f.properties[{{ this.key_js }}]]; }
             });
+            {%- if this.tooltip_js %}
+            // One tooltip and one pair of listeners for the whole layer, not per feature.
+            layer.bindTooltip(function (l) { return ({{ this.tooltip_js }})(l.feature.properties); },
+                              {sticky: true, className: "bm-tip"});
+            {%- endif %}
+            {%- if this.highlight %}
+            layer.on("mouseover", function (e) {
+                e.layer.setStyle({{ this.highlight_js }});
+                e.layer.bringToFront();
+            });
+            layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
+            {%- endif %}
             return layer;
         })();
         {% endmacro %}
@@ -151,7 +153,7 @@ class GeoJsonLayer(Layer, RenderOnce):
         style_key: str,
         styles: Mapping[str, Mapping[str, Any]],
         class_name: str = "",
-        on_each: str | None = None,
+        tooltip_js: str | None = None,
         interactive: bool = True,
         highlight: Mapping[str, Any] | None = None,
         overlay: bool = True,
@@ -170,7 +172,7 @@ class GeoJsonLayer(Layer, RenderOnce):
         self.class_name = class_name
         self.class_name_js = js_json(class_name)
         self.interactive_js = "true" if interactive else "false"
-        self.on_each = on_each or "null"
+        self.tooltip_js = tooltip_js
         self.highlight = interactive and highlight is not None
         self.highlight_js = js_json(dict(highlight or {}))
 

@@ -40,11 +40,6 @@ function bmSegmentTooltip(p) {
 }
 """
 
-_ON_EACH = (
-    "function (feature, layer) {"
-    " layer.bindTooltip(bmSegmentTooltip(feature.properties),"
-    " {sticky: true, className: 'bm-tip'}); }"
-)
 NO_FIGURE = "none"
 
 
@@ -87,7 +82,7 @@ def segments_layer(
         style_key="cls",
         styles=styles,
         class_name=css,
-        on_each=_ON_EACH,
+        tooltip_js="bmSegmentTooltip",
         highlight={"weight": weight + 3},
     )
 

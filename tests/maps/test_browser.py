@@ -55,13 +55,13 @@ def table(page: Any, selector: str, attr: str) -> dict[str, str]:
     )
 
 
+# The tooltip each commune shows: the layer's tooltip content function applied to it.
 TOOLTIPS_JS = """
 () => {
     const out = {};
     for (const key of ["communes_land", "communes_coastal"]) {
-        window.bordermap.layers[key].eachLayer(l => {
-            out[l.feature.properties.code] = l.getTooltip().getContent();
-        });
+        const layer = window.bordermap.layers[key], content = layer.getTooltip().getContent();
+        layer.eachLayer(l => { out[l.feature.properties.code] = content(l); });
     }
     return out;
 }
@@ -104,10 +104,12 @@ def test_coverage_map_draws_every_border_commune_with_the_api_figures(
             for role, n in item["officers_by_role"].items():
                 assert f"{style.role_label(role)}</td><td class='n'>{n}<" in tip
             assert ("<b>Uncovered</b>" in tip) == (item["officers"] == 0)
-        # A real hover shows a tooltip.
-        box = page.locator("path.bm-commune").first.bounding_box()
+        # A real hover shows that commune's tooltip.
+        path = page.locator("path.bm-commune").first
+        box = path.bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.wait_for_selector(".leaflet-tooltip", timeout=5_000)
+        tip = page.wait_for_selector(".leaflet-tooltip", timeout=5_000).inner_text()
+        assert "Officers" in tip and re.search(r"\d{5}", tip)
         clean(visit)
     finally:
         ctx.close()
