@@ -23,10 +23,9 @@ from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyogrio
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from pyproj import CRS
 from sqlalchemy import Engine
-from starlette.background import BackgroundTask
 
 from service.db.features import iter_feature_text, iter_plain_rows
 from service.ogc.collections import Collection, PropType
@@ -167,9 +166,7 @@ def _filename(q: ItemsQuery) -> str:
     return f"{q.collection.id}.{q.fmt}"
 
 
-def http_response(
-    engine: Engine, q: ItemsQuery, today: dt.date
-) -> StreamingResponse | FileResponse:
+def http_response(engine: Engine, q: ItemsQuery, today: dt.date) -> StreamingResponse:
     """The export of ``q`` as an HTTP response (``q.fmt`` is csv, gpkg or fgb)."""
     headers = {
         "Content-Crs": f"<{q.crs.uri}>",
@@ -187,9 +184,15 @@ def http_response(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return FileResponse(
-        path,
-        media_type=media,
-        headers=headers,
-        background=BackgroundTask(path.unlink, missing_ok=True),
-    )
+    headers["Content-Length"] = str(path.stat().st_size)
+    return StreamingResponse(_read_then_remove(path), media_type=media, headers=headers)
+
+
+def _read_then_remove(path: Path, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The file in chunks; removed afterwards, also when the client goes away mid-way."""
+    try:
+        with path.open("rb") as f:
+            while block := f.read(chunk):
+                yield block
+    finally:
+        path.unlink(missing_ok=True)
