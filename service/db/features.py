@@ -23,6 +23,7 @@ Dates (see :class:`service.ogc.params.When`):
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -718,10 +719,27 @@ _EXTENTS = text(
 )
 
 
+_VERSION = text("SELECT current_database(), (SELECT version FROM data_version WHERE id = 1)")
+# (database, data version) → extents: they change only with the data, and scanning every
+# table's boxes costs ~40 ms, far more than the one-row version lookup.
+_extents_cache: dict[tuple[str, int], dict[str, Extent]] = {}
+_extents_lock = threading.Lock()
+
+
 def collection_extents(db: Executor) -> dict[str, Extent]:
-    """Lon/lat box and first date of every collection's data (one round trip)."""
+    """Lon/lat box and first date of every collection's data, cached per data version."""
+    database, version = db.execute(_VERSION).one()
+    key = (str(database), int(version or 0))
+    with _extents_lock:
+        hit = _extents_cache.get(key)
+    if hit is not None:
+        return hit
     out: dict[str, Extent] = {}
     for cid, x0, y0, x1, y1, t0 in db.execute(_EXTENTS):
         box = None if x0 is None else (float(x0), float(y0), float(x1), float(y1))
         out[cid] = Extent(box, t0.isoformat() if t0 else None, None)
+    with _extents_lock:
+        if len(_extents_cache) > 16:
+            _extents_cache.clear()
+        _extents_cache[key] = out
     return out

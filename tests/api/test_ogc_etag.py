@@ -91,3 +91,19 @@ def test_gzip(writable: tuple[TestClient, Engine]) -> None:
     r = client.get("/api", headers={"accept-encoding": "gzip"})
     assert r.headers["content-encoding"] == "gzip"
     assert r.headers["etag"].startswith('W/"')
+
+
+def test_extents_follow_writes(writable: tuple[TestClient, Engine]) -> None:
+    """Collection extents are cached per data version: a write shows at once."""
+    client, eng = writable
+    before = client.get("/collections/borders").json()["extent"]["spatial"]["bbox"][0]
+    with eng.begin() as c:
+        c.execute(
+            text(
+                "UPDATE border SET geom = ST_GeomFromText("
+                "'MULTILINESTRING((103.5 22.5, 105.0 23.3))', 4326) WHERE code = 'CN'"
+            )
+        )
+    time.sleep(VERSION_TTL_S + 0.1)
+    after = client.get("/collections/borders").json()["extent"]["spatial"]["bbox"][0]
+    assert before[0] == 104.7 and after[0] == 103.5
