@@ -22,7 +22,6 @@ from maps.elements import (
     InitialView,
     LayerControl,
     MapSetup,
-    Ready,
     RegisterLayer,
     ShowLayers,
     TileLayer,
@@ -201,7 +200,7 @@ def add_outlines(m: folium.Map, basemap: Basemap) -> None:
 
 
 def finish(m: OfflineMap) -> OfflineMap:
-    """Add the layer control, mark the map ready, and check the page.
+    """Add the layer control, then the layers (the last one marks the map ready); check.
 
     The check refuses a map that would load anything from a CDN or render data through
     branca's template re-parse (see :mod:`maps.render`).
@@ -209,7 +208,6 @@ def finish(m: OfflineMap) -> OfflineMap:
     LayerControl(collapsed=False, position="topright").add_to(m)
     deferred = (GeoJsonLayer, ClusteredPoints)
     shown = [el for el in m._children.values() if isinstance(el, deferred) and el.show]
-    m.add_child(ShowLayers(shown))
-    m.add_child(Ready())
+    m.add_child(ShowLayers(shown))  # sets window.bordermap.ready after the last one
     check_page(m.get_root())
     return m

@@ -279,18 +279,32 @@ class InitialView(RenderOnce):
 
 
 class ShowLayers(RenderOnce):
-    """Add the shown layers to the map, in order, once the layer control is in place.
+    """Add the shown layers to the map one per frame, in order; then set ``ready``.
 
-    The control measures itself when it is added (a forced layout); with thousands of
-    SVG paths already in the page that alone took 100-200 ms, so the data comes after.
+    After the layer control is in place (it measures itself when added: with thousands of
+    SVG paths already in the page that forced layout alone took 100-200 ms). One layer per
+    animation frame lets the browser paint the basemap and the first data layer while the
+    next is still being built, instead of one long task before anything shows.
+    ``window.bordermap.ready`` is set once the last layer is on the map.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {%- for layer in this.layers %}
-        {{ layer.get_name() }}.addTo({{ this._parent.get_name() }});
-        {%- endfor %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var queue = [{% for layer in this.layers %}{{ layer.get_name() }}, {% endfor %}];
+            function next() {
+                var layer = queue.shift();
+                if (layer) { layer.addTo(map); }
+                if (queue.length) {
+                    requestAnimationFrame(function () { setTimeout(next, 0); });
+                } else {
+                    window.bordermap.ready = true;
+                }
+            }
+            next();
+        })();
         {% endmacro %}
         """
     )
@@ -299,22 +313,6 @@ class ShowLayers(RenderOnce):
         super().__init__()
         self._name = "ShowLayers"
         self.layers = list(layers)
-
-
-class Ready(RenderOnce):
-    """Set ``window.bordermap.ready`` once every layer is on the map (added last)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        window.bordermap.ready = true;
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "Ready"
 
 
 class Script(RenderOnce):

@@ -179,5 +179,5 @@ def test_maps_of_an_empty_database_still_render(engine: Any) -> None:
         for path in ("/maps/coverage", "/maps/markers", "/maps/progress"):
             r = c.get(path)
             assert r.status_code == 200, path
-            assert "window.bordermap.ready = true" in r.text
+            assert "window.bordermap.ready = true" in r.text  # the page script is complete
             assert 'id="bm-banner"' not in r.text  # nothing synthetic to label
