@@ -1,0 +1,388 @@
+"""service.db.feature_sources: what each OGC collection selects, and how dates apply.
+
+Each collection is a :class:`Source`: a base table, the SQL expression of every property
+(named as in :mod:`service.ogc.collections`) with the joins it needs, and the conditions
+its dates impose. :meth:`Source.select` takes only the columns and joins a request uses.
+
+Dates (see :class:`service.ogc.params.When`) are bind parameters (``:day``, ``:era``, ...):
+
+- *validity* collections (segments, communes, provinces): no date → every row of both eras;
+  a date → rows of that date's era valid on it; an interval → rows valid at some time in it.
+- *state* collections: ``markers`` carry their status on the date (default today) from
+  ``marker_event``, ordered exactly as ``marker_status_as_of``; with an explicit date,
+  markers with no event by then are left out (not yet in the plan, as in
+  :mod:`service.db.progress`). ``officer_coverage`` follows :mod:`service.db.coverage`:
+  border communes valid on the date, distinct officers with an assignment active on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    FromClause,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    column,
+    distinct,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.expression import TableClause
+from sqlalchemy.sql.sqltypes import NullType
+
+from service.db.models import (
+    MARKER_STATUSES,
+    OFFICER_ROLES,
+    Border,
+    BorderSegment,
+    Commune,
+    Marker,
+    MarkerEvent,
+    MarkerSegment,
+    Officer,
+    OfficerAssignment,
+    Province,
+)
+from service.db.units import era_on
+from service.ogc.params import When
+
+Col = ColumnElement[Any]
+JoinFn = Callable[[FromClause], FromClause]
+
+
+def _light(model: Any) -> TableClause:
+    """A lightweight ``table()`` mirror of a model's table.
+
+    Aliasing the ORM ``Table`` copies full ``Column`` objects (and fires GeoAlchemy2's
+    events) on every request; a ``TableClause`` aliases for nearly nothing. Geometry
+    columns are untyped here, so they are used as they are inside SQL functions.
+    """
+    t = model.__table__
+    cols = [column(c.name, NullType() if c.name == "geom" else c.type) for c in t.columns]
+    return table(t.name, *cols)
+
+
+_BORDER = _light(Border)
+_SEGMENT = _light(BorderSegment)
+_PROVINCE = _light(Province)
+_COMMUNE = _light(Commune)
+_MARKER = _light(Marker)
+_EVENT = _light(MarkerEvent)
+_MARKER_SEGMENT = _light(MarkerSegment)
+_OFFICER = _light(Officer)
+_ASSIGNMENT = _light(OfficerAssignment)
+
+
+@dataclass
+class Source:
+    """How to select one collection's rows and properties."""
+
+    base: FromClause
+    id: Col
+    geom: Col
+    columns: dict[str, tuple[Col, tuple[str, ...]]]  # property → (expression, joins needed)
+    joins: dict[str, JoinFn] = field(default_factory=dict)  # applied in this order
+    where: list[Col] = field(default_factory=list)
+
+    def select(self, names: Iterable[str], *, geom: bool) -> Select[Any]:
+        """``id``, optionally ``geom``, and the properties ``names``; only the joins they need."""
+        wanted = list(dict.fromkeys(names))
+        needed = {j for n in wanted for j in self.columns[n][1]}
+        src = self.base
+        for name, join in self.joins.items():
+            if name in needed:
+                src = join(src)
+        cols: list[Col] = [self.id.label("id")]
+        if geom:
+            cols.append(self.geom.label("geom"))
+        cols += [self.columns[n][0].label(n) for n in wanted]
+        return select(*cols).select_from(src).where(*self.where)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+WhenShape = str  # "none", "instant", or "interval:" + "s"/"e" for the bounds present
+DAY = bindparam("day", type_=Date)  # the state date / the instant
+ERA = bindparam("era", type_=Text)  # the era of DAY
+
+
+def when_shape(when: When | None) -> WhenShape:
+    """The shape of the dates of a request."""
+    if when is None or not when.explicit:
+        return "none"
+    if when.is_instant:
+        return "instant"
+    return "interval:" + ("s" if when.start else "") + ("e" if when.end else "")
+
+
+def when_params(when: When | None, today: dt.date) -> dict[str, Any]:
+    """Bind values of the dates of a request."""
+    day = when.state_date if when is not None else today
+    out: dict[str, Any] = {"day": day, "era": era_on(day)}
+    if when is not None and when.explicit and not when.is_instant:
+        out.update(t_start=when.start, t_end=when.end, eras=list(when.eras()))
+    return out
+
+
+def _validity(t: FromClause, shape: WhenShape) -> list[Col]:
+    """Rows of a unit table valid on the date(s) (see module docstring)."""
+    c = t.c
+    if shape == "none":
+        return []
+    if shape == "instant":
+        return [
+            c.era == ERA,
+            or_(c.valid_from.is_(None), c.valid_from <= DAY),
+            or_(c.valid_to.is_(None), c.valid_to > DAY),
+        ]
+    conds: list[Col] = [c.era.in_(bindparam("eras", expanding=True))]
+    bounds = shape.partition(":")[2]
+    if "e" in bounds:
+        conds.append(or_(c.valid_from.is_(None), c.valid_from <= bindparam("t_end", type_=Date)))
+    if "s" in bounds:
+        conds.append(or_(c.valid_to.is_(None), c.valid_to > bindparam("t_start", type_=Date)))
+    return conds
+
+
+# --- the collections --------------------------------------------------------------------------
+
+
+def _borders(shape: WhenShape) -> Source:
+    b = _BORDER
+    names = (
+        "code",
+        "iso3",
+        "name",
+        "official_length_km",
+        "official_land_km",
+        "official_river_km",
+        "length_source",
+        "length_approximate",
+        "markers_expected",
+        "positions_expected",
+        "demarcated_share",
+        "geom_source",
+        "synthetic",
+    )
+    return Source(b, b.c.code, b.c.geom, {n: (b.c[n], ()) for n in names})
+
+
+def _province_join(child: FromClause, alias: str) -> tuple[FromClause, JoinFn]:
+    p = _PROVINCE.alias(alias)
+
+    def join(src: FromClause) -> FromClause:
+        return src.outerjoin(p, and_(p.c.era == child.c.era, p.c.code == child.c.province_code))
+
+    return p, join
+
+
+def _border_segments(shape: WhenShape) -> Source:
+    s = _SEGMENT.alias("s")
+    p, join_p = _province_join(s, "p")
+    plain = (
+        "code",
+        "era",
+        "province_code",
+        "valid_from",
+        "valid_to",
+        "official_length_km",
+        "official_land_km",
+        "official_river_km",
+        "length_source",
+        "measured_length_km",
+        "demarcated",
+        "synthetic",
+    )
+    cols: dict[str, tuple[Col, tuple[str, ...]]] = {n: (s.c[n], ()) for n in plain}
+    cols["border"] = (s.c.border_code, ())
+    cols["province_name"] = (p.c.name, ("province",))
+    return Source(s, s.c.id, s.c.geom, cols, {"province": join_p}, _validity(s, shape))
+
+
+def _markers(shape: WhenShape) -> Source:
+    m = _MARKER.alias("m")
+    e = _EVENT.alias("e")
+    statuses = literal(list(MARKER_STATUSES), ARRAY(Text))
+    # The marker's latest event on or before the date; on one date the later step wins
+    # (the ordering of marker_status_as_of, per marker through ix_marker_event_marker_id).
+    ev = (
+        select(e.c.status, e.c.event_date.label("status_date"))
+        .where(e.c.marker_id == m.c.id, e.c.event_date <= DAY)
+        .order_by(
+            e.c.event_date.desc(), func.array_position(statuses, e.c.status).desc(), e.c.id.desc()
+        )
+        .limit(1)
+        .lateral("ev")
+    )
+    ms = _MARKER_SEGMENT.alias("ms")
+    bs = _SEGMENT.alias("bs")
+
+    def join_status(src: FromClause) -> FromClause:
+        return src.outerjoin(ev, true())
+
+    def join_segment(src: FromClause) -> FromClause:
+        return src.outerjoin(ms, and_(ms.c.marker_id == m.c.id, ms.c.era == ERA)).outerjoin(
+            bs, bs.c.id == ms.c.segment_id
+        )
+
+    plain = (
+        "label",
+        "number",
+        "same_number_index",
+        "sub_number",
+        "marker_class",
+        "size_class",
+        "setting",
+        "material",
+        "planted_by",
+        "elevation_m",
+        "source_crs",
+        "synthetic",
+    )
+    cols: dict[str, tuple[Col, tuple[str, ...]]] = {n: (m.c[n], ()) for n in plain}
+    cols["border"] = (m.c.border_code, ())
+    cols["status"] = (ev.c.status, ("status",))
+    cols["status_date"] = (ev.c.status_date, ("status",))
+    cols["segment_code"] = (bs.c.code, ("segment",))
+    cols["province_code"] = (bs.c.province_code, ("segment",))
+    where: list[Col] = []
+    if shape != "none":  # an explicit date: only markers in the record by then
+        x = _EVENT.alias("x")
+        where.append(exists().where(x.c.marker_id == m.c.id, x.c.event_date <= DAY))
+    joins: dict[str, JoinFn] = {"status": join_status, "segment": join_segment}
+    return Source(m, m.c.id, m.c.geom, cols, joins, where)
+
+
+def _unit_columns(t: FromClause, names: Iterable[str]) -> dict[str, tuple[Col, tuple[str, ...]]]:
+    return {n: (t.c[n], ()) for n in names}
+
+
+def _communes(shape: WhenShape) -> Source:
+    c = _COMMUNE.alias("c")
+    p, join_p = _province_join(c, "p")
+    cols = _unit_columns(
+        c,
+        (
+            "code",
+            "name",
+            "unit_type",
+            "era",
+            "province_code",
+            "district_name",
+            "valid_from",
+            "valid_to",
+            "is_land_border",
+            "is_coastal",
+            "neighbour_countries",
+            "border_flag_source",
+            "geom_source",
+            "synthetic",
+        ),
+    )
+    cols["province_name"] = (p.c.name, ("province",))
+    return Source(c, c.c.id, c.c.geom, cols, {"province": join_p}, _validity(c, shape))
+
+
+def _provinces(shape: WhenShape) -> Source:
+    p = _PROVINCE.alias("p")
+    cols = _unit_columns(
+        p,
+        (
+            "code",
+            "name",
+            "unit_type",
+            "era",
+            "valid_from",
+            "valid_to",
+            "is_land_border",
+            "is_coastal",
+            "neighbour_countries",
+            "geom_source",
+            "synthetic",
+        ),
+    )
+    return Source(p, p.c.id, p.c.geom, cols, {}, _validity(p, shape))
+
+
+def _officer_coverage(shape: WhenShape) -> Source:
+    c = _COMMUNE.alias("c")
+    p, join_p = _province_join(c, "p")
+    a = _ASSIGNMENT.alias("a")
+    o = _OFFICER.alias("o")
+    # Counts only: no officer column beyond the id leaves this subquery.
+    per_commune = (
+        select(
+            a.c.commune_id,
+            func.count(distinct(a.c.officer_id)).label("officers"),
+            *(
+                func.count(distinct(a.c.officer_id))
+                .filter(a.c.role == role)
+                .label(f"officers_{role}")
+                for role in OFFICER_ROLES
+            ),
+            func.bool_or(or_(a.c.synthetic, o.c.synthetic)).label("synthetic"),
+        )
+        .select_from(a.join(o, o.c.id == a.c.officer_id))
+        .where(a.c.start_date <= DAY, or_(a.c.end_date.is_(None), a.c.end_date > DAY))
+        .group_by(a.c.commune_id)
+        .subquery("act")
+    )
+
+    def join_act(src: FromClause) -> FromClause:
+        return src.outerjoin(per_commune, per_commune.c.commune_id == c.c.id)
+
+    cols = _unit_columns(
+        c,
+        (
+            "code",
+            "name",
+            "era",
+            "province_code",
+            "is_land_border",
+            "is_coastal",
+            "neighbour_countries",
+        ),
+    )
+    cols["province_name"] = (p.c.name, ("province",))
+    cols["as_of"] = (DAY, ())
+    officers = func.coalesce(per_commune.c.officers, 0)
+    cols["officers"] = (officers, ("act",))
+    cols["covered"] = (officers > 0, ("act",))
+    for role in OFFICER_ROLES:
+        cols[f"officers_{role}"] = (func.coalesce(per_commune.c[f"officers_{role}"], 0), ("act",))
+    cols["synthetic"] = (
+        or_(c.c.synthetic, func.coalesce(per_commune.c.synthetic, false())),
+        ("act",),
+    )
+    where: list[Col] = [
+        c.c.era == ERA,
+        or_(c.c.valid_from.is_(None), c.c.valid_from <= DAY),
+        or_(c.c.valid_to.is_(None), c.c.valid_to > DAY),
+        or_(c.c.is_land_border, c.c.is_coastal),
+    ]
+    return Source(c, c.c.id, c.c.geom, cols, {"province": join_p, "act": join_act}, where)
+
+
+SOURCES: dict[str, Callable[[WhenShape], Source]] = {
+    "borders": _borders,
+    "border_segments": _border_segments,
+    "markers": _markers,
+    "communes": _communes,
+    "provinces": _provinces,
+    "officer_coverage": _officer_coverage,
+}
