@@ -359,10 +359,11 @@ class ClusteredPoints(Layer, RenderOnce):
                 opts.pane = pane;
                 var m = L.circleMarker([r[0], r[1]], opts);
                 m.bmRow = r;
-                m.bindPopup(popup.bind(null, r));
                 layers[i] = m;
             }
             group.addLayers(layers);
+            // One popup for the group, built when a marker is clicked (not 5,000 upfront).
+            group.bindPopup(function (m) { return popup(m.bmRow); });
             return group;
         })();
         {% endmacro %}

@@ -129,16 +129,21 @@ def test_markers_map_clusters_every_marker(live_server: str, browser: Any) -> No
         assert 0 < shown <= total
         assert page.locator("path.bm-segment").count() == len(segments["items"])
         assert table(page, "#bm-legend-table", "data-status")["total"] == str(total)
-        popup = page.evaluate(
+        # Zoom until the first marker stands alone, then click it for real.
+        point = page.evaluate(
             """async () => {
                 const g = window.bordermap.layers.markers, m = g.getLayers()[0];
                 await new Promise(done => g.zoomToShowLayer(m, done));
-                m.openPopup();
-                return document.querySelector(".leaflet-popup-content").innerText;
+                const p = window.bordermap.map.latLngToContainerPoint(m.getLatLng());
+                const r = window.bordermap.map.getContainer().getBoundingClientRect();
+                return [r.left + p.x, r.top + p.y];
             }"""
         )
+        page.mouse.click(point[0], point[1])
+        popup = page.wait_for_selector(".leaflet-popup-content", timeout=5_000).inner_text()
         assert "Marker " in popup and "Status:" in popup
         assert re.search(r"\d{4}-\d{2}-\d{2}", popup)  # the status history
+        page.wait_for_timeout(400)  # the popup fades in
         page.screenshot(path=str(ARTIFACTS / "map-markers-popup.png"))
         clean(visit)
     finally:
