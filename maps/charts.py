@@ -101,9 +101,14 @@ def year_bars_svg(
         f'<polyline points="{" ".join(points)}" fill="none" stroke="#444" '
         f'stroke-width="1.5" stroke-dasharray="4 2"/>'
     )
-    label_every = max(1, round(len(years) / 6))
+    # About six year labels; the last year too, unless it would collide with a label.
+    every = max(1, round(len(years) / 6))
+    last = len(years) - 1
+    labelled = set(range(0, len(years), every))
+    if last - max(labelled) >= max(1, every // 2 + 1):
+        labelled.add(last)
     for i, year in enumerate(years):
-        if i % label_every == 0 or i == len(years) - 1:
+        if i in labelled:
             x = left + i * step + step / 2
             out.append(
                 f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="#666">{year}</text>'
