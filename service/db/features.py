@@ -15,6 +15,7 @@ need (no geometry output, no display joins).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -366,6 +367,17 @@ _extents_cache: dict[tuple[str, int], dict[str, Extent]] = {}
 _extents_lock = threading.Lock()
 
 
+def _outward(x0: float, y0: float, x1: float, y1: float) -> tuple[float, ...]:
+    """The box rounded outwards to 1e-6 degrees (~0.1 m): short, and still holds the data."""
+    k = 1e6
+    return (
+        math.floor(x0 * k) / k,
+        math.floor(y0 * k) / k,
+        math.ceil(x1 * k) / k,
+        math.ceil(y1 * k) / k,
+    )
+
+
 def collection_extents(db: Executor) -> dict[str, Extent]:
     """Lon/lat box and first date of every collection's data, cached per data version."""
     database, version = db.execute(_VERSION).one()
@@ -376,7 +388,7 @@ def collection_extents(db: Executor) -> dict[str, Extent]:
         return hit
     out: dict[str, Extent] = {}
     for cid, x0, y0, x1, y1, t0 in db.execute(_EXTENTS):
-        box = None if x0 is None else (float(x0), float(y0), float(x1), float(y1))
+        box = None if x0 is None else _outward(float(x0), float(y0), float(x1), float(y1))
         out[cid] = Extent(box, t0.isoformat() if t0 else None, None)
     with _extents_lock:
         if len(_extents_cache) > 16:

@@ -36,7 +36,7 @@ CONFORMANCE = (
 class Extent:
     """Spatial (lon/lat) and temporal extent of a collection's data."""
 
-    bbox: tuple[float, float, float, float] | None
+    bbox: tuple[float, ...] | None
     start: str | None  # ISO date
     end: str | None
 
