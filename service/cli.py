@@ -90,22 +90,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 
 def _plugins() -> list[Callable[[argparse._SubParsersAction, dict[str, Handler]], None]]:
-    """Sub-commands owned by other modules (demo data, imports, exports, maps)."""
-    found = []
-    for module in (
-        "service.demo.cli",
-        "service.ingest.cli",
-        "service.export_cli",
-        "service.maps_cli",
-    ):
-        try:
-            mod = __import__(module, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name and module.startswith(exc.name):
-                continue
-            raise
-        found.append(mod.register)
-    return found
+    """Sub-commands owned by other modules (demo data, imports, exports, maps).
+
+    Each module keeps its heavy imports inside its handlers, so ``bordermap db`` stays quick.
+    """
+    from service import export_cli, maps_cli
+    from service.demo import cli as demo_cli
+    from service.ingest import cli as ingest_cli
+
+    return [demo_cli.register, ingest_cli.register, export_cli.register, maps_cli.register]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -80,6 +80,13 @@ def drop_database(server_url: str, url: str) -> None:
     admin.dispose()
 
 
+def _app_engine(url: str) -> Engine:
+    """An engine configured exactly as the app's (pool, timeouts, JIT off)."""
+    from service.db.engine import make_engine
+
+    return make_engine(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+
+
 @pytest.fixture(scope="session")
 def empty_db_url(server_url: str) -> Iterator[str]:
     """A throwaway database with PostGIS and no schema."""
@@ -92,7 +99,7 @@ def empty_db_url(server_url: str) -> Iterator[str]:
 def engine(server_url: str) -> Iterator[Engine]:
     """A throwaway database migrated to head, with no data."""
     url = create_database(server_url, "bordermap_test")
-    eng = create_engine(url)
+    eng = _app_engine(url)
     migrate.upgrade(eng)
     yield eng
     eng.dispose()
@@ -138,7 +145,7 @@ def demo_db_url(server_url: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def demo_engine(demo_db_url: str) -> Iterator[Engine]:
     """Engine on the demo database (read-only use)."""
-    eng = create_engine(demo_db_url)
+    eng = _app_engine(demo_db_url)
     yield eng
     eng.dispose()
 

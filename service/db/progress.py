@@ -47,7 +47,7 @@ from typing import Any
 from sqlalchemy import text
 
 from service.db.models import MARKER_STATUSES
-from service.db.units import Executor, era_on, valid_on, without_jit
+from service.db.units import Executor, era_on, valid_on
 
 PLANTED_OR_LATER = ("planted", "verified", "damaged", "restored", "relocated")
 NOT_YET_PLANTED = ("planned", "surveyed")
@@ -331,7 +331,6 @@ def segment_progress(
     province
         Two-digit province code of the era; None for all.
     """
-    without_jit(db)
     rows = db.execute(text(_SEGMENTS), _params(as_of, border, province)).mappings()
     return [_row(r) for r in rows]
 
@@ -340,6 +339,5 @@ def border_progress(
     db: Executor, *, as_of: dt.date, border: str | None = None, province: str | None = None
 ) -> list[Progress]:
     """Progress of each border on ``as_of``; with ``province``, of that province's part."""
-    without_jit(db)
     rows = db.execute(text(_BORDERS), _params(as_of, border, province)).mappings()
     return [_row(r) for r in rows]

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import text
 
 from service.db.models import ERAS
-from service.db.units import Executor, era_on, valid_on, without_jit
+from service.db.units import Executor, era_on, valid_on
 
 
 # Generous metres-per-degree to turn a metre radius into a degree radius for the index
@@ -179,7 +179,6 @@ def communes_near_border(
         "as_of": as_of,
         "era": era_on(as_of),
     }
-    without_jit(db)
     return str(db.execute(text(_NEAR_BORDER), params).scalar_one())
 
 
@@ -191,7 +190,6 @@ def markers_in_commune(db: Executor, *, code: str, era: str, as_of: dt.date) -> 
     """
     if era not in ERAS:
         raise ValueError(f"unknown era {era!r}")
-    without_jit(db)
     row = db.execute(text(_IN_COMMUNE), {"code": code, "era": era, "as_of": as_of}).first()
     return None if row is None else str(row[0])
 
@@ -211,5 +209,4 @@ def nearest_markers(
     status on ``as_of``.
     """
     params = {"lon": lon, "lat": lat, "k": k, "as_of": as_of, "border": border}
-    without_jit(db)
     return str(db.execute(text(_NEAREST), params).scalar_one())

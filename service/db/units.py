@@ -53,12 +53,3 @@ def commune_exists(db: Executor, code: str, *, era: str) -> bool:
         {"code": code, "era": era},
     ).first()
     return row is not None
-
-
-def without_jit(db: Executor) -> None:
-    """Turn PostgreSQL's JIT off for the rest of the current transaction.
-
-    The report queries call costly PostGIS functions, so the planner's cost estimate passes
-    ``jit_above_cost`` and compiling takes seconds for a query that runs in milliseconds.
-    """
-    db.execute(text("SET LOCAL jit = off"))
