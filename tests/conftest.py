@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
@@ -71,6 +72,15 @@ def create_database(server_url: str, prefix: str) -> str:
     return url
 
 
+def migrated_database(server_url: str, prefix: str) -> str:
+    """Create a fresh database, migrate it to head, and return its URL."""
+    url = create_database(server_url, prefix)
+    eng = create_engine(url)
+    migrate.upgrade(eng)
+    eng.dispose()
+    return url
+
+
 def drop_database(server_url: str, url: str) -> None:
     """Drop a database made by ``create_database``."""
     name = make_url(url).database
@@ -124,6 +134,24 @@ def session(conn: Connection) -> Iterator[Session]:
         yield s
 
 
+@pytest.fixture
+def client(conn: Connection) -> Iterator[TestClient]:
+    """The app with every request's session on the rolled-back test connection."""
+    from service.app import create_app
+    from service.deps import get_session
+
+    url = conn.engine.url.render_as_string(hide_password=False)
+    app = create_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+
+    def session() -> Iterator[Session]:
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
+            yield s
+
+    app.dependency_overrides[get_session] = session
+    with TestClient(app) as c:
+        yield c
+
+
 @pytest.fixture(scope="session")
 def demo_db_url(server_url: str) -> Iterator[str]:
     """A throwaway database migrated to head and filled with the full demo dataset.
@@ -133,9 +161,8 @@ def demo_db_url(server_url: str) -> Iterator[str]:
     """
     from service.demo import build_demo
 
-    url = create_database(server_url, "bordermap_test_demo")
+    url = migrated_database(server_url, "bordermap_test_demo")
     eng = create_engine(url)
-    migrate.upgrade(eng)
     build_demo(eng)
     eng.dispose()
     yield url

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from service.app import create_app
 from service.db.coverage import commune_coverage, coverage_summary
-from service.deps import get_session
 from service.settings import Settings
 
 pytestmark = pytest.mark.db
@@ -135,21 +134,6 @@ def test_bad_kind_rejected(conn: Connection) -> None:
 
 
 # --- over HTTP, on the seeded rows -------------------------------------------------------
-
-
-@pytest.fixture
-def client(conn: Connection) -> Iterator[TestClient]:
-    """The app with its sessions on the rolled-back test connection."""
-    url = conn.engine.url.render_as_string(hide_password=False)
-    app = create_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
-
-    def session() -> Iterator[Session]:
-        with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
-            yield s
-
-    app.dependency_overrides[get_session] = session
-    with TestClient(app) as c:
-        yield c
 
 
 def test_http_json_csv_and_no_personal_data(conn: Connection, client: TestClient) -> None:

@@ -15,11 +15,9 @@ from fastapi.testclient import TestClient
 from pyproj import Geod
 from shapely.ops import linemerge
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.orm import Session
 
 from service.app import create_app
 from service.db.progress import border_progress, segment_progress
-from service.deps import get_session
 from service.settings import Settings
 
 pytestmark = pytest.mark.db
@@ -186,21 +184,6 @@ def test_border_progress_by_hand(conn: Connection) -> None:
 
 
 # --- over HTTP, on the seeded rows -------------------------------------------------------
-
-
-@pytest.fixture
-def client(conn: Connection) -> Iterator[TestClient]:
-    """The app with its sessions on the rolled-back test connection."""
-    url = conn.engine.url.render_as_string(hide_password=False)
-    app = create_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
-
-    def session() -> Iterator[Session]:
-        with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
-            yield s
-
-    app.dependency_overrides[get_session] = session
-    with TestClient(app) as c:
-        yield c
 
 
 def _same(csv_value: str, json_value: object) -> bool:

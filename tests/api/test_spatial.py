@@ -11,10 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pyproj import Geod
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.orm import Session
 
 from service.app import create_app
-from service.deps import get_session
 from service.settings import Settings
 
 pytestmark = pytest.mark.db
@@ -82,21 +80,6 @@ def _seed(conn: Connection) -> None:
             " SELECT id, 'planted', DATE '2005-05-05' FROM marker WHERE number = 1"
         )
     )
-
-
-@pytest.fixture
-def client(conn: Connection) -> Iterator[TestClient]:
-    """The app with its sessions on the rolled-back test connection."""
-    url = conn.engine.url.render_as_string(hide_password=False)
-    app = create_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
-
-    def session() -> Iterator[Session]:
-        with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
-            yield s
-
-    app.dependency_overrides[get_session] = session
-    with TestClient(app) as c:
-        yield c
 
 
 def test_communes_near_border(conn: Connection, client: TestClient) -> None:

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 
 from service.cli import main
-from service.db import demo_store, migrate
+from service.db import demo_store
 from service.demo import DemoDataset, generate_demo, write_demo
 from service.demo.build import checksum
 from service.demo.sources import read_natural_earth
-from tests.conftest import create_database, drop_database
+from tests.conftest import drop_database, migrated_database
 
 pytestmark = pytest.mark.db
 
@@ -36,10 +36,7 @@ def dataset() -> DemoDataset:
 @pytest.fixture(scope="module")
 def scratch_url(server_url: str) -> Iterator[str]:
     """A migrated database of this module's own: these tests write."""
-    url = create_database(server_url, "bordermap_test_demo_build")
-    eng = create_engine(url)
-    migrate.upgrade(eng)
-    eng.dispose()
+    url = migrated_database(server_url, "bordermap_test_demo_build")
     yield url
     drop_database(server_url, url)
 

@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from service.db import migrate
 from service.db.models import DATA_TABLES
-from tests.conftest import create_database, drop_database
+from tests.conftest import drop_database, migrated_database
 
 # Border lines through the test positions (marker 261(2) on CN; An Giang on KH).
 SEED_SQL = [
@@ -54,9 +53,8 @@ SEED_SQL = [
 @pytest.fixture(scope="session")
 def ingest_url(server_url: str) -> Iterator[str]:
     """A migrated, seeded, committed throwaway database for importer tests."""
-    url = create_database(server_url, "bordermap_test_ingest")
+    url = migrated_database(server_url, "bordermap_test_ingest")
     eng = create_engine(url)
-    migrate.upgrade(eng)
     with eng.begin() as c:
         for sql in SEED_SQL:
             c.execute(text(sql))
