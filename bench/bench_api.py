@@ -34,7 +34,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -42,9 +41,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, text
 
 from bench import RESULTS
+from bench._db import throwaway_database
 
 log = logging.getLogger("bench.api")
 HOST = "127.0.0.1"  # loopback only
@@ -272,29 +272,15 @@ def database(explicit: str | None, throwaway: bool) -> Iterator[str]:
             raise SystemExit(f"no demo data in {url}: run `bordermap demo build` first")
         yield url
         return
-    from service.db import migrate
     from service.demo import build_demo
 
-    admin_url = make_url(url).set(database="postgres").render_as_string(hide_password=False)
-    name = f"bordermap_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_database("bordermap_bench") as url:
         eng = create_engine(url)
-        with eng.begin() as c:
-            c.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        migrate.upgrade(eng)
         t0 = time.perf_counter()
         build_demo(eng)
-        log.info("throwaway database %s built in %.1f s", name, time.perf_counter() - t0)
+        log.info("throwaway database built in %.1f s", time.perf_counter() - t0)
         eng.dispose()
         yield url
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @dataclass(frozen=True)

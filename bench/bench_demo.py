@@ -17,44 +17,15 @@ import resource
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine
 
 from bench import RESULTS
+from bench._db import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT_S = 60.0
-
-
-@contextmanager
-def throwaway_db() -> Iterator[str]:
-    """A migrated, empty database; dropped afterwards."""
-    from service.db import migrate
-    from service.db.engine import database_url
-    from service.settings import Settings
-
-    url = database_url(Settings())
-    admin_url = make_url(url).set(database="postgres").render_as_string(hide_password=False)
-    name = f"bordermap_bench_demo_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(url).set(database=name).render_as_string(hide_password=False)
-    try:
-        eng = create_engine(url)
-        with eng.begin() as c:
-            c.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        migrate.upgrade(eng)
-        eng.dispose()
-        yield url
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def worker(url: str, seed: int) -> dict[str, float | int]:
@@ -95,7 +66,7 @@ def main() -> int:
         print(json.dumps(worker(args.worker, args.seed)))
         return 0
     results = []
-    with throwaway_db() as url:
+    with throwaway_database("bordermap_bench_demo") as url:
         for _ in range(args.runs):
             out = subprocess.run(
                 [

@@ -29,14 +29,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, text
 
 from bench import RESULTS
+from bench._db import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_MARKERS = {"CN": 1971, "LA": 1002, "KH": 2047}
@@ -149,22 +149,8 @@ def make_files(folder: Path, scale: int, seed: int = 2025) -> dict[str, Path]:
 @contextmanager
 def throwaway_db(folder: Path) -> Iterator[str]:
     """A migrated database with the synthetic border lines and one province; dropped after."""
-    from service.db import migrate
-    from service.db.engine import database_url
-    from service.settings import Settings
-
-    url = database_url(Settings())
-    admin_url = make_url(url).set(database="postgres").render_as_string(hide_password=False)
-    name = f"bordermap_bench_import_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_database("bordermap_bench_import") as url:
         eng = create_engine(url)
-        with eng.begin() as c:
-            c.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        migrate.upgrade(eng)
         lines = json.loads((folder / "lines.json").read_text())
         with eng.begin() as c:
             for code, iso3 in (("CN", "CHN"), ("LA", "LAO"), ("KH", "KHM")):
@@ -183,10 +169,6 @@ def throwaway_db(folder: Path) -> Iterator[str]:
             )
         eng.dispose()
         yield url
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _rss_mb() -> float:
