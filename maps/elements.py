@@ -107,8 +107,8 @@ class GeoJsonLayer(Layer, RenderOnce):
     get ``class_name`` (tests count them in the DOM); ``tooltip_js`` is a JS function of a
     feature's properties returning the tooltip HTML, called when the tooltip opens.
     Interactive layers get a hover highlight. The data sits in a
-    ``<script type="application/json">`` block read with ``JSON.parse``, which browsers
-    parse much faster than the same data as a JS literal.
+    ``<script type="application/json">`` block read with ``JSON.parse`` (browsers parse
+    that much faster than the same data as a JS literal) when the layer is first shown.
     """
 
     _template = Template(
@@ -119,13 +119,19 @@ class GeoJsonLayer(Layer, RenderOnce):
         {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            var styles = {{ this.styles_js }};
-            var data = JSON.parse(
-                document.getElementById("{{ this.get_name() }}_data").textContent);
-            var layer = L.geoJSON(data, {
+            var styles = {{ this.styles_js }}, loaded = false;
+            var layer = L.geoJSON(null, {
                 className: {{ this.class_name_js }},
                 interactive: {{ this.interactive_js }},
                 style: function (f) { return styles[f.properties[{{ this.key_js }}]]; }
+            });
+            // Features are built when the layer is first shown, not all before the first
+            // paint. Registered before the tooltip: its focus listeners need the paths.
+            layer.on("add", function () {
+                if (loaded) { return; }
+                loaded = true;
+                layer.addData(JSON.parse(
+                    document.getElementById("{{ this.get_name() }}_data").textContent));
             });
             {%- if this.tooltip_js %}
             // One tooltip and one pair of listeners for the whole layer, not per feature.
