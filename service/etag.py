@@ -111,7 +111,9 @@ class ETagMiddleware:
             if message["type"] == "http.response.start" and message["status"] == 200:
                 out = MutableHeaders(scope=message)
                 out["ETag"] = etag
-                out["Cache-Control"] = CACHE_CONTROL
+                # A route that knows better (versioned static assets) keeps its own.
+                if "cache-control" not in out:
+                    out["Cache-Control"] = CACHE_CONTROL
                 vary = out.get("vary")
                 if vary is None:
                     out["Vary"] = "Accept, Accept-Encoding"

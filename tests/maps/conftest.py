@@ -7,7 +7,6 @@ exact, known figures; the full demo dataset comes from ``live_server``/``demo_en
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import Connection, create_engine, make_url, text
+from sqlalchemy import Connection, create_engine, text
 
-from service.db import migrate
-
-from ..conftest import need
+from ..conftest import drop_database, migrated_database, need
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -166,29 +163,12 @@ def seed_small(conn: Connection) -> None:
 
 def make_small_db(server_url: str) -> str:
     """Create, migrate and seed a throwaway database; return its URL."""
-    name = f"bordermap_test_maps_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    url = migrated_database(server_url, "bordermap_test_maps")
     eng = create_engine(url)
-    with eng.begin() as c:
-        c.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-    migrate.upgrade(eng)
     with eng.begin() as c:
         seed_small(c)
     eng.dispose()
     return url
-
-
-def drop_db(server_url: str, url: str) -> None:
-    """Drop a database made by ``make_small_db``."""
-    name = make_url(url).database
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -196,7 +176,7 @@ def small_db_url(server_url: str) -> Iterator[str]:
     """The small database, shared: tests must not write to it."""
     url = make_small_db(server_url)
     yield url
-    drop_db(server_url, url)
+    drop_database(server_url, url)
 
 
 @pytest.fixture
@@ -204,7 +184,7 @@ def fresh_small_db_url(server_url: str) -> Iterator[str]:
     """A small database of its own, for a test that writes."""
     url = make_small_db(server_url)
     yield url
-    drop_db(server_url, url)
+    drop_database(server_url, url)
 
 
 @dataclass

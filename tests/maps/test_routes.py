@@ -166,6 +166,9 @@ def test_static_route_serves_only_the_manifest(client: TestClient) -> None:
     assert ok.status_code == 200 and "javascript" in ok.headers["content-type"]
     assert ok.headers["content-encoding"] == "gzip"  # compressed once, kept in memory
     assert ok.content == (VENDOR_DIR / "leaflet@1.9.4" / "leaflet.js").read_bytes()
+    # Versioned paths never change: the ETag middleware keeps the route's own caching.
+    assert ok.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert ok.headers["etag"]
     png = client.get("/maps/static/vendor/leaflet@1.9.4/images/layers.png")
     assert png.headers["content-type"] == "image/png" and "content-encoding" not in png.headers
     assert client.get("/maps/static/vendor/leaflet@1.9.4/LICENSE").status_code == 200
