@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
 import os
 import socket
@@ -43,7 +42,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
-from bench import RESULTS
+from bench import save_results
 from bench._db import throwaway_database
 
 log = logging.getLogger("bench.api")
@@ -518,13 +517,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     report = run(args)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     md = table(report)
-    (RESULTS / f"api-{stamp}.json").write_text(json.dumps(report, indent=2))
-    (RESULTS / f"api-{stamp}.md").write_text(md + "\n")
+    written = save_results("api", report, md)
     print(md)
-    print(f"\nwritten: {RESULTS / f'api-{stamp}.json'}")
+    print(f"\nwritten: {written}")
     return 1 if any(r["errors"] for r in report["results"]) else 0  # type: ignore[attr-defined]
 
 

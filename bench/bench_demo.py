@@ -10,7 +10,6 @@ machine's load average. Results: printed, and ``bench/results/demo-<time>.{json,
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import resource
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from bench import RESULTS
+from bench import save_results
 from bench._db import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,10 +87,7 @@ def main() -> int:
     print(table)
     worst = max(float(r["build_s"]) for r in results)
     print(f"\nworst build {worst:.1f} s (limit {LIMIT_S:.0f} s)")
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"demo-{stamp}.json").write_text(json.dumps(results, indent=2))
-    (RESULTS / f"demo-{stamp}.md").write_text(table + "\n")
+    save_results("demo", results, table)
     return 0 if worst < LIMIT_S else 1
 
 

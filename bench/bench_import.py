@@ -35,7 +35,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench import RESULTS
+from bench import save_results
 from bench._db import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,10 +250,7 @@ def main() -> int:
                     row["scale"] = f"{scale}x"
                     results.append(row)
                     print(_table([row], header=len(results) == 1), flush=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"import-{stamp}.json").write_text(json.dumps(results, indent=2))
-    (RESULTS / f"import-{stamp}.md").write_text(_table(results, header=True) + "\n")
+    save_results("import", results, _table(results, header=True))
     print("\n" + _table(results, header=True))
     return 0
 

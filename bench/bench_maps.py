@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench import RESULTS
+from bench import save_results
 from bench.bench_api import _libpq_url, database, serve
 
 log = logging.getLogger("bench.maps")
@@ -285,13 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     report = run(args)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     md = table(report)
-    (RESULTS / f"maps-{stamp}.json").write_text(json.dumps(report, indent=2))
-    (RESULTS / f"maps-{stamp}.md").write_text(md + "\n")
+    written = save_results("maps", report, md)
     print(md)
-    print(f"\nwritten: {RESULTS / f'maps-{stamp}.json'}")
+    print(f"\nwritten: {written}")
     return 0
 
 
