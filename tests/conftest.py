@@ -177,6 +177,16 @@ def demo_engine(demo_db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+@pytest.fixture(scope="module")
+def demo_client(demo_db_url: str) -> Iterator[TestClient]:
+    """The app on the demo database, in process (read-only use)."""
+    from service.app import create_app
+
+    app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
+    with TestClient(app) as c:
+        yield c
+
+
 @pytest.fixture(scope="session")
 def live_server(demo_db_url: str) -> Iterator[str]:
     """The real app served by uvicorn on a free loopback port; yields its base URL.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 
 import pandas as pd
 import pytest
@@ -13,9 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from service.app import create_app
 from service.db.coverage import commune_coverage, coverage_summary
-from service.settings import Settings
 
 pytestmark = pytest.mark.db
 
@@ -190,13 +187,6 @@ def test_http_bad_parameters(conn: Connection, client: TestClient, query: str, n
 
 # The demo's secondments start with the 2015-2020 term.
 DATES = [dt.date(2014, 6, 30), dt.date(2020, 1, 1), dt.date(2025, 6, 30), dt.date.today()]
-
-
-@pytest.fixture(scope="module")
-def demo_client(demo_db_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import itertools
-from collections.abc import Iterator
 
 import geopandas as gpd
 import pandas as pd
@@ -16,9 +15,7 @@ from pyproj import Geod
 from shapely.ops import linemerge
 from sqlalchemy import Connection, Engine, text
 
-from service.app import create_app
 from service.db.progress import border_progress, segment_progress
-from service.settings import Settings
 
 pytestmark = pytest.mark.db
 
@@ -247,13 +244,6 @@ def test_http_bad_parameters(
 ORDER = ["planned", "surveyed", "planted", "verified", "damaged", "restored", "relocated"]
 PLANTED = {"planted", "verified", "damaged", "restored", "relocated"}
 DATES = [dt.date(2003, 6, 30), dt.date(2008, 12, 31), dt.date(2014, 6, 30), dt.date.today()]
-
-
-@pytest.fixture(scope="module")
-def demo_client(demo_db_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

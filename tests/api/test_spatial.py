@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import geopandas as gpd
 import numpy as np
@@ -11,9 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from pyproj import Geod
 from sqlalchemy import Connection, Engine, text
-
-from service.app import create_app
-from service.settings import Settings
 
 pytestmark = pytest.mark.db
 
@@ -157,13 +153,6 @@ def test_bad_parameters(conn: Connection, client: TestClient, path: str, name: s
 
 
 # --- on the demo data, against shapely/geopandas/pyproj ----------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_client(demo_db_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
