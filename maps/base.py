@@ -13,6 +13,7 @@ from typing import Any
 import folium
 import numpy as np
 import shapely
+from branca.element import Element
 
 from maps import style
 from maps.assets import LEAFLET, Assets, OfflineMap, figure_of, require
@@ -171,6 +172,12 @@ def _country_key(feature: dict[str, Any]) -> str:
     return "vietnam" if feature["properties"].get("iso3") == "VNM" else "neighbour"
 
 
+def add_layer(m: folium.Map, key: str, layer: Element) -> None:
+    """Add ``layer`` to ``m`` and expose it as ``window.bordermap.layers[key]``."""
+    m.add_child(layer)
+    m.add_child(RegisterLayer(key, layer))
+
+
 def add_outlines(m: folium.Map, basemap: Basemap) -> None:
     """Province outlines and the land border lines (non-interactive overlays)."""
     for key, name, fc, line in (
@@ -195,8 +202,7 @@ def add_outlines(m: folium.Map, basemap: Basemap) -> None:
             class_name=f"bm-{key}",
             interactive=False,
         )
-        layer.add_to(m)
-        m.add_child(RegisterLayer(key, layer))
+        add_layer(m, key, layer)
 
 
 def finish(m: OfflineMap) -> OfflineMap:

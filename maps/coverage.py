@@ -19,13 +19,14 @@ from maps.assets import Assets, OfflineMap
 from maps.base import (
     Basemap,
     Tiles,
+    add_layer,
     add_outlines,
     as_features,
     feature_bounds,
     finish,
     new_map,
 )
-from maps.elements import ESCAPE_JS, GeoJsonLayer, Panel, RegisterLayer, Script, js_const
+from maps.elements import ESCAPE_JS, GeoJsonLayer, Panel, Script, js_const
 
 # Properties every commune feature must have (the coverage API's fields, minus names).
 COMMUNE_FIELDS = (
@@ -215,9 +216,7 @@ def coverage_map(
         ("communes_land", land, f"Land-border communes ({len(land)})"),
         ("communes_coastal", coastal, f"Coastal communes ({len(coastal)})"),
     ):
-        layer = _layer(feats, name, f"bm-commune {key}")
-        layer.add_to(m)
-        m.add_child(RegisterLayer(key, layer))
+        add_layer(m, key, _layer(feats, name, f"bm-commune {key}"))
     add_outlines(m, basemap)
     counts = Counter(
         style.coverage_class(int(f["properties"]["officers"])).key for f in data["features"]

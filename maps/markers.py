@@ -17,6 +17,7 @@ from maps.assets import MARKERCLUSTER, Assets, OfflineMap, require
 from maps.base import (
     Basemap,
     Tiles,
+    add_layer,
     add_outlines,
     as_features,
     feature_bounds,
@@ -27,7 +28,6 @@ from maps.elements import (
     ESCAPE_JS,
     ClusteredPoints,
     Panel,
-    RegisterLayer,
     Script,
     js_const,
 )
@@ -172,10 +172,7 @@ def markers_map(
         )
     )
     add_outlines(m, basemap)  # below the segments: the border line would hide them
-    n_segments = len(lines["features"])
-    seg_layer = segments_layer(lines, name=f"Segments by progress ({n_segments})", weight=4)
-    seg_layer.add_to(m)
-    m.add_child(RegisterLayer("segments", seg_layer))
+    add_layer(m, "segments", segments_layer(lines, weight=4))
     cluster = ClusteredPoints(
         rows,
         name=f"Markers ({len(rows)})",
@@ -183,8 +180,7 @@ def markers_map(
         popup_js=_POPUP_JS,
         icon_js=_ICON_JS,
     )
-    m.add_child(cluster)
-    m.add_child(RegisterLayer("markers", cluster))
+    add_layer(m, "markers", cluster)
     counts = Counter(STATUSES[r[4]] for r in rows)
     m.add_child(Panel(legend_html(counts, as_of), dom_id="bm-legend", position="bottomright"))
     return finish(m)

@@ -17,6 +17,7 @@ from maps.assets import Assets, OfflineMap
 from maps.base import (
     Basemap,
     Tiles,
+    add_layer,
     add_outlines,
     as_features,
     feature_bounds,
@@ -24,7 +25,7 @@ from maps.base import (
     new_map,
 )
 from maps.charts import Bar, percent_bars_svg, year_bars_svg
-from maps.elements import ESCAPE_JS, Panel, RegisterLayer, Script
+from maps.elements import ESCAPE_JS, Panel, Script
 from maps.segments import TOOLTIP_JS, progress_legend_rows, segments_layer
 
 
@@ -124,10 +125,7 @@ def progress_map(
     )
     m.add_child(Script(ESCAPE_JS + TOOLTIP_JS))
     add_outlines(m, basemap)
-    n = len(lines["features"])
-    layer = segments_layer(lines, name=f"Segments by progress ({n})", weight=6)
-    layer.add_to(m)
-    m.add_child(RegisterLayer("segments", layer))
+    add_layer(m, "segments", segments_layer(lines, weight=6))
     m.add_child(Panel(summary_html(borders, as_of, scope), dom_id="bm-summary", position="topleft"))
     m.add_child(
         Panel(

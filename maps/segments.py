@@ -58,9 +58,12 @@ def check_segments(features: dict[str, Any]) -> None:
 
 
 def segments_layer(
-    features: dict[str, Any], *, name: str, weight: float, css: str = "bm-segment"
+    features: dict[str, Any], *, weight: float, css: str = "bm-segment"
 ) -> GeoJsonLayer:
-    """One GeoJSON layer of segment lines, coloured by ``pct_km``, with tooltips."""
+    """One GeoJSON layer of segment lines, coloured by ``pct_km``, with tooltips.
+
+    Named "Segments by progress (N)" in the layer control, N counting every feature given.
+    """
     check_segments(features)
     keyed = [
         {
@@ -78,7 +81,7 @@ def segments_layer(
     styles[NO_FIGURE] = {"color": style.NO_PROGRESS_COLOUR, "weight": weight, "opacity": 0.95}
     return GeoJsonLayer(
         keyed,
-        name=name,
+        name=f"Segments by progress ({len(features['features'])})",
         style_key="cls",
         styles=styles,
         class_name=css,
