@@ -52,28 +52,26 @@ def _base(request: Request) -> str:
     return base_url(settings_of(request).base_url, str(request.base_url))
 
 
+def _answer(fmt: str, doc: dict[str, Any], base: str, template: str, title: str) -> Response:
+    """``doc`` as JSON, or as HTML rendered with ``template`` when ``fmt`` is html."""
+    if fmt == "html":
+        return HTMLResponse(
+            html.render(template, title=title, base=base, doc=doc, links=doc["links"])
+        )
+    return _json(doc)
+
+
 def landing(request: Request) -> Response:
     """Landing page: links to the API definition, conformance and collections."""
     fmt, base = _format(request), _base(request)
     doc = documents.landing(base, fmt, TITLE, DESCRIPTION)
-    if fmt == "html":
-        return HTMLResponse(
-            html.render("landing.html", title=TITLE, base=base, doc=doc, links=doc["links"])
-        )
-    return _json(doc)
+    return _answer(fmt, doc, base, "landing.html", TITLE)
 
 
 def conformance(request: Request) -> Response:
     """The conformance classes BorderMap implements."""
     fmt, base = _format(request), _base(request)
-    doc = documents.conformance(base, fmt)
-    if fmt == "html":
-        return HTMLResponse(
-            html.render(
-                "conformance.html", title="Conformance", base=base, doc=doc, links=doc["links"]
-            )
-        )
-    return _json(doc)
+    return _answer(fmt, documents.conformance(base, fmt), base, "conformance.html", "Conformance")
 
 
 def collections(request: Request) -> Response:
@@ -82,13 +80,7 @@ def collections(request: Request) -> Response:
     with connection(request) as conn:
         extents = collection_extents(conn)
     doc = documents.collections(base, extents, fmt)
-    if fmt == "html":
-        return HTMLResponse(
-            html.render(
-                "collections.html", title="Collections", base=base, doc=doc, links=doc["links"]
-            )
-        )
-    return _json(doc)
+    return _answer(fmt, doc, base, "collections.html", "Collections")
 
 
 def _collection_handler(coll: Collection) -> Any:
@@ -97,13 +89,7 @@ def _collection_handler(coll: Collection) -> Any:
         with connection(request) as conn:
             extent = collection_extents(conn)[coll.id]
         doc = documents.collection(base, coll, extent, fmt)
-        if fmt == "html":
-            return HTMLResponse(
-                html.render(
-                    "collection.html", title=coll.title, base=base, doc=doc, links=doc["links"]
-                )
-            )
-        return _json(doc)
+        return _answer(fmt, doc, base, "collection.html", coll.title)
 
     collection.__doc__ = f"Metadata of {coll.id}: extent, CRSs (Part 2), links."
     return collection
