@@ -186,6 +186,15 @@ _COUNTS = """
   bool_or(synthetic) AS synthetic
 """
 
+# The counts above as output columns: zero where a segment or border has no marker.
+_COUNTED = """COALESCE(cnt.markers_total, 0) AS markers_total,
+       COALESCE(cnt.markers_planned, 0) AS markers_planned,
+       COALESCE(cnt.markers_planted, 0) AS markers_planted,
+       COALESCE(cnt.markers_verified, 0) AS markers_verified,
+       COALESCE(cnt.markers_damaged, 0) AS markers_damaged,
+       COALESCE(cnt.positions_done, 0) AS positions_done,
+       COALESCE(bs.by_status, '{}'::jsonb) AS by_status"""
+
 _SEGMENTS = f"""
 WITH {_STATUS},
 cnt AS (SELECT segment_id, {_COUNTS} FROM mk WHERE segment_id IS NOT NULL GROUP BY segment_id),
@@ -196,13 +205,7 @@ bs AS (
 )
 SELECT seg.code AS segment_code, seg.border_code, b.name AS border_name,
        seg.province_code, seg.province_name,
-       COALESCE(cnt.markers_total, 0) AS markers_total,
-       COALESCE(cnt.markers_planned, 0) AS markers_planned,
-       COALESCE(cnt.markers_planted, 0) AS markers_planted,
-       COALESCE(cnt.markers_verified, 0) AS markers_verified,
-       COALESCE(cnt.markers_damaged, 0) AS markers_damaged,
-       COALESCE(cnt.positions_done, 0) AS positions_done,
-       COALESCE(bs.by_status, '{{}}'::jsonb) AS by_status,
+       {_COUNTED},
        NULL::integer AS markers_expected, NULL::integer AS positions_expected,
        seg.official_length_km AS official_km,
        COALESCE(seg.measured_length_km, (line.line_m / 1000)::numeric) AS measured_km,
@@ -235,13 +238,7 @@ len AS (
 )
 SELECT NULL::text AS segment_code, b.code AS border_code, b.name AS border_name,
        CAST(:province AS text) AS province_code, p.name AS province_name,
-       COALESCE(cnt.markers_total, 0) AS markers_total,
-       COALESCE(cnt.markers_planned, 0) AS markers_planned,
-       COALESCE(cnt.markers_planted, 0) AS markers_planted,
-       COALESCE(cnt.markers_verified, 0) AS markers_verified,
-       COALESCE(cnt.markers_damaged, 0) AS markers_damaged,
-       COALESCE(cnt.positions_done, 0) AS positions_done,
-       COALESCE(bs.by_status, '{{}}'::jsonb) AS by_status,
+       {_COUNTED},
        CASE WHEN CAST(:province AS text) IS NULL THEN b.markers_expected END AS markers_expected,
        CASE WHEN CAST(:province AS text) IS NULL THEN b.positions_expected END AS positions_expected,
        -- A whole border has its own official length; a province's part sums its segments.
