@@ -14,10 +14,11 @@ from typing import Any, Literal
 
 from maps.assets import Assets, OfflineMap
 from maps.base import Basemap, Tiles
-from maps.coverage import CoverageFigures, coverage_map
+from maps.coverage import COMMUNE_FIELDS, CoverageFigures, coverage_map
 from maps.elements import RawGeometry
-from maps.markers import BORDER_NAMES, markers_map
+from maps.markers import BORDER_NAMES, MARKER_FIELDS, markers_map
 from maps.progress import BorderFigures, progress_map
+from maps.segments import SEGMENT_FIELDS
 from service.db import maplayers
 from service.db.coverage import commune_coverage, coverage_summary
 from service.db.progress import Progress, border_progress, segment_progress
@@ -72,6 +73,11 @@ def _feature(
     return {"type": "Feature", "geometry": shape, "properties": props}
 
 
+def _props(row: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """The properties a map builder requires (its ``*_FIELDS``), read off a figures row."""
+    return {name: getattr(row, name) for name in names}
+
+
 def _raw(fc: dict[str, Any]) -> dict[str, Any]:
     features = [
         {**f, "geometry": RawGeometry(f["geometry"]) if f["geometry"] else None}
@@ -86,22 +92,7 @@ def _coverage(
     rows = commune_coverage(db, as_of=q.as_of, province=q.province)
     summary = coverage_summary(db, as_of=q.as_of, province=q.province)
     shapes = maplayers.commune_shapes(db, era=era_on(q.as_of), codes=[r.code for r in rows])
-    features = [
-        _feature(
-            shapes.get(r.code),
-            {
-                "code": r.code,
-                "name": r.name,
-                "province_code": r.province_code,
-                "province_name": r.province_name,
-                "is_land_border": r.is_land_border,
-                "is_coastal": r.is_coastal,
-                "officers": r.officers,
-                "officers_by_role": r.officers_by_role,
-            },
-        )
-        for r in rows
-    ]
+    features = [_feature(shapes.get(r.code), _props(r, COMMUNE_FIELDS)) for r in rows]
     t = summary.totals
     label = (
         f"{summary.provinces[0].province_name} ({q.province})"
@@ -133,23 +124,7 @@ def _coverage(
 def _segments(db: Executor, q: MapQuery) -> tuple[list[Progress], dict[str, Any]]:
     rows = segment_progress(db, as_of=q.as_of, border=q.border, province=q.province)
     lines = maplayers.segment_lines(db, as_of=q.as_of, border=q.border, province=q.province)
-    features = [
-        _feature(
-            lines.get(r.segment_code or ""),
-            {
-                "segment_code": r.segment_code,
-                "border_code": r.border_code,
-                "province_name": r.province_name,
-                "pct_km": r.pct_km,
-                "km_demarcated": r.km_demarcated,
-                "length_km": r.length_km,
-                "markers_planted": r.markers_planted,
-                "markers_total": r.markers_total,
-                "pct_markers": r.pct_markers,
-            },
-        )
-        for r in rows
-    ]
+    features = [_feature(lines.get(r.segment_code or ""), _props(r, SEGMENT_FIELDS)) for r in rows]
     return rows, {"type": "FeatureCollection", "features": features}
 
 
@@ -159,16 +134,7 @@ def _markers(
     points = maplayers.marker_points(db, as_of=q.as_of, border=q.border, province=q.province)
     seg_rows, segments = _segments(db, q)
     features = [
-        _feature(
-            {"type": "Point", "coordinates": [p.lon, p.lat]},
-            {
-                "label": p.label,
-                "border_code": p.border_code,
-                "marker_class": p.marker_class,
-                "status": p.status,
-                "history": p.history,
-            },
-        )
+        _feature({"type": "Point", "coordinates": [p.lon, p.lat]}, _props(p, MARKER_FIELDS))
         for p in points
     ]
     synthetic = any(p.synthetic for p in points) or any(r.synthetic for r in seg_rows)
