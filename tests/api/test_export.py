@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyogrio
@@ -15,12 +14,10 @@ from pyproj import CRS
 from sqlalchemy import Engine, text
 
 from geo.crs import from_wgs84
-from service.app import create_app
 from service.cli import main
 from service.db.features import iter_feature_text
 from service.ogc.collections import get_collection
 from service.ogc.params import parse_items_query
-from service.settings import Settings
 
 pytestmark = pytest.mark.db
 
@@ -28,13 +25,6 @@ pytestmark = pytest.mark.db
 @pytest.fixture
 def cli_env(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BORDERMAP_DATABASE_URL", demo_db_url)
-
-
-@pytest.fixture(scope="module")
-def client(demo_db_url: str) -> Iterator[TestClient]:
-    settings = Settings(_env_file=None, database_url=demo_db_url)  # type: ignore[call-arg]
-    with TestClient(create_app(settings)) as c:
-        yield c
 
 
 def _count(engine: Engine, sql: str, **params: object) -> int:
@@ -129,9 +119,9 @@ def test_cli_rejects_bad_input(
     ("fmt", "driver"), [("gpkg", "GPKG"), ("fgb", "FlatGeobuf"), ("csv", "CSV")]
 )
 def test_http_exports(
-    client: TestClient, demo_engine: Engine, tmp_path: Path, fmt: str, driver: str
+    demo_client: TestClient, demo_engine: Engine, tmp_path: Path, fmt: str, driver: str
 ) -> None:
-    r = client.get("/collections/border_segments/items", params={"f": fmt, "border": "LA"})
+    r = demo_client.get("/collections/border_segments/items", params={"f": fmt, "border": "LA"})
     assert r.status_code == 200
     assert r.headers["content-disposition"] == f'attachment; filename="border_segments.{fmt}"'
     out = tmp_path / f"segments.{fmt}"
@@ -143,7 +133,7 @@ def test_http_exports(
     )
     if fmt != "csv":
         assert CRS.from_user_input(info["crs"]).to_epsg() == 4326
-    projected = client.get(
+    projected = demo_client.get(
         "/collections/border_segments/items",
         params={"f": fmt, "border": "LA", "crs": "EPSG:3405", "limit": 3},
     )
