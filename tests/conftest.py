@@ -108,9 +108,8 @@ def empty_db_url(server_url: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def engine(server_url: str) -> Iterator[Engine]:
     """A throwaway database migrated to head, with no data."""
-    url = create_database(server_url, "bordermap_test")
+    url = migrated_database(server_url, "bordermap_test")
     eng = _app_engine(url)
-    migrate.upgrade(eng)
     yield eng
     eng.dispose()
     drop_database(server_url, url)

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from service.db import migrate
 from service.ingest import ImportOptions, run_import
-from tests.conftest import SHARED_DATA, create_database, drop_database, need
+from tests.conftest import SHARED_DATA, drop_database, migrated_database, need
 from tests.ingest.conftest import data_version, db_state, feature, write_csv, write_geojson
 
 VPD = SHARED_DATA / "vpd-sapnhap-2025"
@@ -24,9 +23,8 @@ PROVINCES_2025 = VPD / "provinces_34_2025.geojson"
 def real_engine(server_url: str) -> Iterator[Engine]:
     """An empty migrated database for the real 2025 units (committed by the importer)."""
     need(COMMUNES_2025.exists() and PROVINCES_2025.exists(), f"reference data in {VPD}")
-    url = create_database(server_url, "bordermap_test_real")
+    url = migrated_database(server_url, "bordermap_test_real")
     eng = create_engine(url)
-    migrate.upgrade(eng)
     yield eng
     eng.dispose()
     drop_database(server_url, url)
