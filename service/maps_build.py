@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from maps.assets import Assets, OfflineMap
 from maps.base import Basemap, Tiles
 from maps.coverage import COMMUNE_FIELDS, CoverageFigures, coverage_map
 from maps.elements import RawGeometry
+from maps.kinds import MapKind
 from maps.markers import BORDER_NAMES, MARKER_FIELDS, markers_map
 from maps.progress import BorderFigures, progress_map
 from maps.segments import SEGMENT_FIELDS
@@ -24,9 +25,6 @@ from service.db.coverage import commune_coverage, coverage_summary
 from service.db.progress import Progress, border_progress, segment_progress
 from service.db.units import Executor, era_on
 from service.settings import Settings
-
-MapKind = Literal["coverage", "markers", "progress"]
-KINDS: tuple[MapKind, ...] = ("coverage", "markers", "progress")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from maps.assets import Assets, static_files
 from service.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -22,7 +21,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 def register(sub: argparse._SubParsersAction, handlers: dict[str, Handler]) -> None:
     """Add the ``map`` sub-command."""
-    from service.maps_build import KINDS
+    from maps.kinds import KINDS
 
     p = sub.add_parser("map", help="write an offline web map to an HTML file")
     p.add_argument("kind", choices=KINDS, help="which map")
@@ -41,6 +40,8 @@ def register(sub: argparse._SubParsersAction, handlers: dict[str, Handler]) -> N
 
 
 def _copy_assets(target: Path) -> None:
+    from maps.assets import static_files
+
     for rel, src in static_files().items():
         dst = target / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +49,7 @@ def _copy_assets(target: Path) -> None:
 
 
 def _map(args: argparse.Namespace, settings: Settings) -> int:
+    from maps.assets import Assets
     from service.db.engine import make_engine
     from service.errors import ServiceError
     from service.maps_build import MapQuery, build_map

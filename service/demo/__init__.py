@@ -5,8 +5,19 @@
 Provenance, licences and method: data/boundaries/README.md.
 """
 
-from service.demo.build import DEFAULT_SEED, DemoDataset, build_demo, generate_demo, write_demo
-from service.demo.summary import DemoSummary
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from service.demo.build import (
+        DEFAULT_SEED,
+        DemoDataset,
+        build_demo,
+        generate_demo,
+        write_demo,
+    )
+    from service.demo.summary import DemoSummary
 
 __all__ = [
     "DEFAULT_SEED",
@@ -16,3 +27,17 @@ __all__ = [
     "generate_demo",
     "write_demo",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: the `bordermap` CLI imports service.demo.cli on every call, and the builder
+    # pulls in geopandas and numpy, which `bordermap db status` should not wait for.
+    if name == "DemoSummary":
+        from service.demo import summary
+
+        return summary.DemoSummary
+    if name in __all__:
+        from service.demo import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module 'service.demo' has no attribute {name!r}")

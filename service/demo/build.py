@@ -28,13 +28,13 @@ from service.demo import borders as B
 from service.demo import facts as F
 from service.demo import history, markers, officers
 from service.demo.cells import as_multipolygon, build_cells
+from service.demo.rand import DEFAULT_SEED as DEFAULT_SEED
 from service.demo.sources import read_admin_units, read_natural_earth
 from service.demo.summary import BorderCounts, DemoSummary, EraCounts
 from service.demo.units import POST, PRE, build_units
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SEED = 2011
 # Neighbours are cut to the region around Vietnam (lon/lat box).
 NEIGHBOUR_BOX = (97.0, 7.0, 112.5, 27.0)
 COUNTRY_NAMES = {"VNM": "Việt Nam", "CHN": "Trung Quốc", "LAO": "Lào", "KHM": "Campuchia"}

@@ -30,7 +30,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(sub: argparse._SubParsersAction[Any], handlers: dict[str, Handler]) -> None:
     """Add the ``demo`` sub-command."""
-    from service.demo.build import DEFAULT_SEED
+    from service.demo.rand import DEFAULT_SEED
 
     p = sub.add_parser("demo", help="the synthetic demo dataset")
     p.add_argument("action", choices=["build"])

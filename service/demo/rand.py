@@ -14,6 +14,9 @@ import random
 from collections.abc import Sequence
 from typing import TypeVar
 
+# The demo dataset's default seed (2011: the year of the 1,088 border communes figure).
+DEFAULT_SEED = 2011
+
 T = TypeVar("T")
 
 

@@ -22,10 +22,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
+from maps.kinds import MapKind
 from service.db.data_version import read_version
 from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound
-from service.maps_build import MapKind, MapQuery, build_map
+from service.maps_build import MapQuery, build_map
 from service.routes import report_params as params
 from service.routes.report_docs import AS_OF_DOC, BORDER_DOC, DATE, ERRORS, PROVINCE_DOC
 
