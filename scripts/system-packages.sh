@@ -5,7 +5,8 @@
 set -euo pipefail
 want=(postgresql-15 postgresql-15-postgis-3 python3-venv)
 if [ "${1:-run}" = test ]; then
-  want+=(gdal-bin chromium fonts-dejavu-core)
+  # libatomic1: the Node.js driver inside the playwright wheel links against it.
+  want+=(gdal-bin chromium fonts-dejavu-core libatomic1)
 fi
 missing=()
 for p in "${want[@]}"; do
