@@ -11,7 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from service.db.engine import make_engine, make_sessionmaker
 from service.errors import add_exception_handlers
 from service.etag import ETagMiddleware
-from service.routes import coverage, health, ogc, progress, spatial
+from service.routes import coverage, docs, health, ogc, progress, spatial
 from service.routes import maps as maps_routes
 from service.settings import Settings
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         openapi_url="/api",
-        docs_url="/api.html",
+        docs_url=None,  # served offline by service.routes.docs
         redoc_url=None,
     )
     app.state.settings = settings
@@ -45,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ETagMiddleware)  # outermost: a 304 skips gzip and the routes
     add_exception_handlers(app)
     app.include_router(health.router)
+    app.include_router(docs.router)
+    app.mount(docs.STATIC_PREFIX, docs.static_app(), name="api-static")
     app.include_router(ogc.make_router(settings))
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
