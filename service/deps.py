@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from service.read_routing import read_connection
 from service.settings import Settings
 
 
@@ -18,8 +19,8 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session from the app's pool, closed after the request."""
-    with request.app.state.sessionmaker() as session:
+    """A session on the request's server (:mod:`service.read_routing`), closed after it."""
+    with read_connection(request) as conn, request.app.state.sessionmaker(bind=conn) as session:
         yield session
 
 

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     db_name: str = "bordermap"
     db_user: str = "bordermap"
     pool_size: int = 5
+    # Read replicas (service.db.replicas): comma-separated URLs; empty: every read on the primary.
+    database_read_url: str | None = None
+    replica_max_lag_s: float = 30.0  # a replica further behind is skipped
+    replica_check_s: float = 2.0  # how long a replica's health is reused
+    primary_stick_s: float = 5.0  # after a write, that client reads from the primary this long
     statement_timeout_ms: int = 30_000
 
     # API.

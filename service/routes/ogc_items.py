@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from service import export
 from service.db.features import count_matched, features_json, features_page, get_feature
@@ -28,6 +28,7 @@ from service.ogc.params import (
     parse_items_query,
 )
 from service.ogc.render import feature_bytes, feature_collection_text
+from service.read_routing import read_connection, read_engine
 from service.routes.ogc_openapi import (
     FEATURE_RESPONSES,
     ITEMS_RESPONSES,
@@ -44,13 +45,12 @@ def today() -> dt.date:
 
 @contextmanager
 def connection(request: Request) -> Iterator[Connection]:
-    """A pooled connection, opened in the endpoint's own thread.
+    """A pooled connection on the request's server, opened in the endpoint's own thread.
 
     Not a dependency: FastAPI runs each sync dependency (and a yield dependency's exit) in
     another threadpool hop, which costs more than these queries.
     """
-    engine: Engine = request.app.state.engine
-    with engine.connect() as conn:
+    with read_connection(request) as conn:
         yield conn
 
 
@@ -89,8 +89,7 @@ def _items_handler(coll: Collection) -> Any:
         )
         base = base_url(settings.base_url, str(request.base_url))
         if q.fmt in EXPORT_FORMATS:
-            engine: Engine = request.app.state.engine
-            return export.http_response(engine, q, day)
+            return export.http_response(read_engine(request), q, day)
         with connection(request) as conn:
             if q.fmt != "html":
                 returned, text = features_json(conn, q, day)
