@@ -26,7 +26,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from service.db.units import Executor, era_on, valid_on
+from service.db.units import Executor, valid_on
+from service.vocabulary import era_on
 
 KINDS = ("all", "land", "coastal")
 

@@ -4,7 +4,7 @@ Each collection is a :class:`Source`: a base table, the SQL expression of every 
 (named as in :mod:`service.ogc.collections`) with the joins it needs, and the conditions
 its dates impose. :meth:`Source.select` takes only the columns and joins a request uses.
 
-Dates (see :class:`service.ogc.params.When`) are bind parameters (``:day``, ``:era``, ...):
+Dates (see :class:`service.params.When`) are bind parameters (``:day``, ``:era``, ...):
 
 - *validity* collections (segments, communes, provinces): no date → every row of both eras;
   a date → rows of that date's era valid on it; an interval → rows valid at some time in it.
@@ -46,8 +46,6 @@ from sqlalchemy.sql.expression import TableClause
 from sqlalchemy.sql.sqltypes import NullType
 
 from service.db.models import (
-    MARKER_STATUSES,
-    OFFICER_ROLES,
     Border,
     BorderSegment,
     Commune,
@@ -58,8 +56,8 @@ from service.db.models import (
     OfficerAssignment,
     Province,
 )
-from service.db.units import era_on
-from service.ogc.params import When
+from service.params import When
+from service.vocabulary import MARKER_STATUSES, OFFICER_ROLES, era_on
 
 Col = ColumnElement[Any]
 JoinFn = Callable[[FromClause], FromClause]
