@@ -19,12 +19,9 @@ from service.vocabulary import ERAS, REFORM_DATE, era_on
 
 Executor = Session | Connection
 
-# SQL fragment: the row aliased ``alias`` is valid on :as_of (bind it next to :era).
-VALID_ON = (
-    "{a}.era = :era"
-    " AND ({a}.valid_from IS NULL OR {a}.valid_from <= :as_of)"
-    " AND ({a}.valid_to IS NULL OR {a}.valid_to > :as_of)"
-)
+# SQL condition: the row aliased ``a`` is in force on :as_of in era :era. The rule itself is
+# the SQL function ``unit_valid_on`` (migration 0004), which every query calls.
+VALID_ON = "unit_valid_on({a}.era, {a}.valid_from, {a}.valid_to, :era, :as_of)"
 
 
 def valid_on(alias: str) -> str:
