@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from service import localdb
-from service.cli import main
+from service.commands.main import main
+from service.db import localdb
 from service.settings import Settings
 
 from .conftest import need

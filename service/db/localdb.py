@@ -1,4 +1,4 @@
-"""service.localdb: the project-managed PostgreSQL 15 + PostGIS 3 cluster.
+"""service.db.localdb: the project-managed PostgreSQL 15 + PostGIS 3 cluster.
 
 ``initdb`` and ``pg_ctl`` refuse to run as root, so as root they run as the
 ``postgres`` OS user, and the data folder belongs to it.

@@ -1,4 +1,4 @@
-"""service.routes.spatial: spatial questions as GeoJSON built in PostGIS.
+"""service.web.routes.spatial: spatial questions as GeoJSON built in PostGIS.
 
 - ``/spatial/communes-near-border``: border communes within N km of a border line;
 - ``/spatial/communes/{code}/markers``: the markers inside a commune;
@@ -14,9 +14,9 @@ from fastapi.responses import Response
 
 from service import params
 from service.db.spatial import communes_near_border, markers_in_commune, nearest_markers
-from service.deps import SessionDep
 from service.errors import BadRequest, NotFound
-from service.routes.report_docs import (
+from service.web.deps import SessionDep
+from service.web.routes.report_docs import (
     AS_OF,
     BORDER,
     ERA,

@@ -1,4 +1,4 @@
-"""service.routes.maps: the offline web maps (``/maps/...``) and their vendored assets.
+"""service.web.routes.maps: the offline web maps (``/maps/...``) and their vendored assets.
 
 Map HTML is cached per app in an LRU keyed by (map, filters, asset URL, data version).
 The data version is read first, in the same REPEATABLE READ snapshot as the map's data,
@@ -9,16 +9,12 @@ A page is cached with its gzip encoding, made once: a cached map costs no compre
 
 from __future__ import annotations
 
-import gzip
 import mimetypes
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
@@ -26,91 +22,13 @@ from maps.kinds import MapKind
 from service import params
 from service.db.data_version import read_version
 from service.db.units import checked_province
-from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound
-from service.maps_build import MapQuery, build_map
-from service.routes.report_docs import AS_OF, BORDER, ERRORS, PROVINCE, Param, extra
+from service.outputs.maps import MapQuery, build_map
+from service.web.deps import MapCacheDep, SessionDep, SettingsDep
+from service.web.page_cache import MapCache, Page, accepts_gzip
+from service.web.routes.report_docs import AS_OF, BORDER, ERRORS, PROVINCE, Param, extra
 
 router = APIRouter(prefix="/maps", tags=["maps"])
-
-CacheKey = tuple[MapQuery, str, int]
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """A rendered map page (or a static file), as plain and gzip bytes."""
-
-    html: bytes
-    gzipped: bytes
-
-    @classmethod
-    def of(cls, html: str) -> Page:
-        """Encode (and compress, once) a rendered page.
-
-        Level 1: the coverage map (0.9 MB) compresses in about 15 ms to 210 kB; level 6
-        takes 50 ms for 178 kB. The first request of a page pays it, so speed wins.
-        """
-        return cls.of_bytes(html.encode("utf-8"), level=1)
-
-    @classmethod
-    def of_bytes(cls, data: bytes, *, level: int) -> Page:
-        """Bytes with their gzip encoding at ``level``."""
-        return cls(html=data, gzipped=gzip.compress(data, compresslevel=level, mtime=0))
-
-
-class MapCache:
-    """A small thread-safe LRU of rendered map pages."""
-
-    def __init__(self, size: int = 32) -> None:
-        self.size = size
-        self._items: OrderedDict[CacheKey, Page] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: CacheKey) -> Page | None:
-        """The page filed under ``key``, or None."""
-        with self._lock:
-            page = self._items.get(key)
-            if page is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return page
-
-    def put(self, key: CacheKey, page: Page) -> None:
-        """File ``page`` under ``key``, dropping the least recently used beyond ``size``."""
-        with self._lock:
-            self._items[key] = page
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-def accepts_gzip(accept_encoding: str) -> bool:
-    """True when an Accept-Encoding header allows gzip (``gzip;q=0`` refuses it)."""
-    for item in accept_encoding.lower().split(","):
-        name, _, q = item.strip().partition(";")
-        if name.strip() in ("gzip", "*"):
-            return q.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-    return False
-
-
-_STATE_LOCK = threading.Lock()
-
-
-def get_map_cache(request: Request) -> MapCache:
-    """The app's map cache (one per app, made on first use)."""
-    state = request.app.state
-    with _STATE_LOCK:
-        cache = getattr(state, "map_cache", None)
-        if cache is None:
-            cache = state.map_cache = MapCache()
-    return cache
-
-
-MapCacheDep = Annotated[MapCache, Depends(get_map_cache)]
 
 
 def static_url(request: Request, base_url: str | None) -> str:

@@ -1,4 +1,4 @@
-"""service.routes.coverage: ``/coverage/provinces`` and ``/coverage/communes`` (JSON or CSV).
+"""service.web.routes.coverage: ``/coverage/provinces`` and ``/coverage/communes`` (JSON or CSV).
 
 Counts only: no officer name or other personal data ever leaves
 :mod:`service.db.coverage`, whose docstring defines the figures.
@@ -16,12 +16,12 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from service import params
-from service.csv_response import csv_response, negotiate
 from service.db.coverage import commune_coverage, coverage_summary
 from service.db.units import checked_province
 from service.figures import CommuneCoverage, ProvinceCoverage, UncoveredCommune
-from service.routes.report_docs import AS_OF, KIND, PROVINCE, F, add_report
 from service.vocabulary import OFFICER_ROLES
+from service.web.csv_response import csv_response, negotiate
+from service.web.routes.report_docs import AS_OF, KIND, PROVINCE, F, add_report
 
 router = APIRouter(prefix="/coverage", tags=["coverage"])
 

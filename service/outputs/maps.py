@@ -1,4 +1,4 @@
-"""service.maps_build: load what each web map shows and hand it to the :mod:`maps` builders.
+"""service.outputs.maps: load what each web map shows and hand it to the :mod:`maps` builders.
 
 Shared by the routes (``/maps/...``) and the CLI (``bordermap map ...``). The figures come
 from :mod:`service.db.coverage` and :mod:`service.db.progress` (the same functions as

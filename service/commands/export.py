@@ -1,4 +1,4 @@
-"""service.export_cli: ``bordermap export COLLECTION --format gpkg|fgb|csv|geojson -o PATH``.
+"""service.commands.export: ``bordermap export COLLECTION --format gpkg|fgb|csv|geojson -o PATH``.
 
 Takes the same filters as ``/collections/{id}/items`` (checked by the same parser):
 ``--bbox``, ``--bbox-crs``, ``--crs``, ``--datetime``, ``--as-of``, ``--filter``,
@@ -35,8 +35,8 @@ _OPTIONS = (
 
 def register(sub: argparse._SubParsersAction, handlers: dict[str, Any]) -> None:
     """Add the ``export`` sub-command."""
-    from service.export import FILE_FORMATS
     from service.ogc.collections import COLLECTIONS
+    from service.outputs.export import FILE_FORMATS
 
     p = sub.add_parser("export", help="export a feature collection to a file")
     p.add_argument("collection", choices=sorted(COLLECTIONS))
@@ -75,9 +75,9 @@ def query_params(args: argparse.Namespace) -> dict[str, str]:
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     from service.db.engine import make_engine
     from service.errors import ServiceError
-    from service.export import write_file
     from service.ogc.collections import get_collection
     from service.ogc.params import parse_items_query
+    from service.outputs.export import write_file
 
     today = dt.date.today()
     try:

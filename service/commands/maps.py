@@ -1,4 +1,4 @@
-"""service.maps_cli: ``bordermap map {coverage,markers,progress} -o FILE.html``.
+"""service.commands.maps: ``bordermap map {coverage,markers,progress} -o FILE.html``.
 
 Without ``--self-contained`` the page links its vendored JS/CSS from a folder written
 beside it (``FILE_files/``), so the pair works offline; ``--static-url`` links a running
@@ -54,7 +54,7 @@ def _map(args: argparse.Namespace, settings: Settings) -> int:
     from service.db.engine import make_engine
     from service.db.units import checked_province
     from service.errors import ServiceError
-    from service.maps_build import MapQuery, build_map
+    from service.outputs.maps import MapQuery, build_map
 
     if args.border and args.kind == "coverage":
         sys.stderr.write("error: --border applies to the markers and progress maps\n")

@@ -1,11 +1,11 @@
-"""service.routes.health: liveness and database check."""
+"""service.web.routes.health: liveness and database check."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from service.db.health import database_health
-from service.deps import SessionDep
+from service.web.deps import SessionDep
 
 router = APIRouter(tags=["health"])
 

@@ -1,4 +1,4 @@
-"""service.export: every feature matching an items query, as GeoPackage, FlatGeobuf, CSV or
+"""service.outputs.export: every feature matching an items query, as GeoPackage, FlatGeobuf, CSV or
 GeoJSON, with flat memory.
 
 Rows come from a server-side cursor in batches (:func:`service.db.features.iter_plain_rows`).

@@ -1,4 +1,4 @@
-"""service.routes.ogc_openapi: how the OGC parameters and responses appear in ``/api``.
+"""service.web.routes.ogc_openapi: how the OGC parameters and responses appear in ``/api``.
 
 The handlers read parameters themselves (:mod:`service.ogc.params`), so the OpenAPI
 parameter objects are written here, following the OGC API - Features OpenAPI fragments.

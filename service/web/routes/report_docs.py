@@ -1,4 +1,4 @@
-"""service.routes.report_docs: OpenAPI pieces shared by the report routes (progress, coverage, spatial).
+"""service.web.routes.report_docs: OpenAPI pieces shared by the report routes (progress, coverage, spatial).
 
 The report routes read their query parameters themselves (so a bad value gets a 400 naming
 it); these hand-written parameter objects tell ``/api`` what each one accepts.
@@ -13,8 +13,8 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from service.deps import SessionDep
 from service.vocabulary import BORDER_CODES, ERAS
+from service.web.deps import SessionDep
 
 Param = dict[str, Any]
 

@@ -1,4 +1,4 @@
-"""service.ingest.cli: ``bordermap import KIND PATH`` (registered by service.cli)."""
+"""service.commands.imports: ``bordermap import KIND PATH`` (registered by service.commands.main)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""service.cli: the ``bordermap`` command."""
+"""service.commands.main: the ``bordermap`` command."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:
-    from service import localdb
+    from service.db import localdb
     from service.db.engine import database_url
 
     if args.action == "url":
@@ -59,14 +59,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     uvicorn.run(
-        "service.app:create_app", factory=True, host=args.host, port=args.port, log_level="info"
+        "service.web.app:create_app", factory=True, host=args.host, port=args.port, log_level="info"
     )
     return 0
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     """The argument parser and the handler of each sub-command."""
-    parser = argparse.ArgumentParser(prog="bordermap", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="bordermap",
+        description="BorderMap: Vietnam's land borders, markers and border communes in PostGIS.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     handlers: dict[str, Handler] = {}
 
@@ -94,9 +97,10 @@ def _plugins() -> list[Callable[[argparse._SubParsersAction, dict[str, Handler]]
 
     Each module keeps its heavy imports inside its handlers, so ``bordermap db`` stays quick.
     """
-    from service import export_cli, maps_cli
-    from service.demo import cli as demo_cli
-    from service.ingest import cli as ingest_cli
+    from service.commands import demo as demo_cli
+    from service.commands import export as export_cli
+    from service.commands import imports as ingest_cli
+    from service.commands import maps as maps_cli
 
     return [demo_cli.register, ingest_cli.register, export_cli.register, maps_cli.register]
 

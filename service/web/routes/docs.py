@@ -1,4 +1,4 @@
-"""service.routes.docs: the browsable API documentation, with its assets served offline.
+"""service.web.routes.docs: the browsable API documentation, with its assets served offline.
 
 FastAPI's default Swagger page loads its JS and CSS from a CDN, which is a blank page on
 links with no internet; BorderMap serves a pinned swagger-ui-dist (Apache-2.0) itself.

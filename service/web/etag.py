@@ -1,4 +1,4 @@
-"""service.etag: ETag, If-None-Match → 304, and Cache-Control on every GET/HEAD response.
+"""service.web.etag: ETag, If-None-Match → 304, and Cache-Control on every GET/HEAD response.
 
 HEAD is answered as GET without the body (FastAPI routes answer GET only).
 

@@ -1,4 +1,4 @@
-"""service.csv_response: JSON-or-CSV negotiation and CSV responses for tabular reports.
+"""service.web.csv_response: JSON-or-CSV negotiation and CSV responses for tabular reports.
 
 A report answers CSV when ``f=csv`` is given, or without ``f`` when the ``Accept`` header
 prefers ``text/csv`` over JSON. Cells: empty for None, ``true``/``false`` for booleans,

@@ -1,4 +1,4 @@
-"""service.routes.ogc: OGC API - Features landing page, conformance, collections, queryables.
+"""service.web.routes.ogc: OGC API - Features landing page, conformance, collections, queryables.
 
 Every collection gets its own paths (``/collections/markers/...``), as pygeoapi does, so
 the OpenAPI document at ``/api`` lists each collection's own filter parameters.
@@ -21,10 +21,10 @@ from service.ogc import documents, html
 from service.ogc.collections import COLLECTIONS, Collection
 from service.ogc.links import SCHEMA, base_url, doc_links, negotiate
 from service.params import check_known
-from service.routes import ogc_items
-from service.routes.ogc_items import connection, settings_of
-from service.routes.ogc_openapi import ERROR_RESPONSES, JSON_OR_HTML, f_param
 from service.settings import Settings
+from service.web.deps import connection, get_settings
+from service.web.routes import ogc_items
+from service.web.routes.ogc_openapi import ERROR_RESPONSES, JSON_OR_HTML, f_param
 
 TITLE = "BorderMap"
 DESCRIPTION = (
@@ -49,7 +49,7 @@ def _format(request: Request, choices: tuple[str, ...] = ("json", "html")) -> st
 
 
 def _base(request: Request) -> str:
-    return base_url(settings_of(request).base_url, str(request.base_url))
+    return base_url(get_settings(request).base_url, str(request.base_url))
 
 
 def _answer(fmt: str, doc: dict[str, Any], base: str, template: str, title: str) -> Response:

@@ -1,4 +1,4 @@
-"""service.demo.cli: ``bordermap demo build [--if-empty] [--seed N]``."""
+"""service.commands.demo: ``bordermap demo build [--if-empty] [--seed N]``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""service.routes.progress: ``/progress/borders`` and ``/progress/segments`` (JSON or CSV).
+"""service.web.routes.progress: ``/progress/borders`` and ``/progress/segments`` (JSON or CSV).
 
 The figures and their definitions live in :mod:`service.db.progress`.
 """
@@ -16,12 +16,12 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from service import params
-from service.csv_response import csv_response, negotiate
 from service.db.progress import border_progress, segment_progress
 from service.db.units import checked_province
 from service.figures import Progress
-from service.routes.report_docs import AS_OF, BORDER, PROVINCE, F, add_report
 from service.vocabulary import MARKER_STATUSES, era_on
+from service.web.csv_response import csv_response, negotiate
+from service.web.routes.report_docs import AS_OF, BORDER, PROVINCE, F, add_report
 
 router = APIRouter(prefix="/progress", tags=["progress"])
 

@@ -1,21 +1,18 @@
-"""service.routes.ogc_items: ``/collections/{id}/items`` and ``/items/{featureId}``.
+"""service.web.routes.ogc_items: ``/collections/{id}/items`` and ``/items/{featureId}``.
 
 JSON pages are spliced from PostGIS text (:mod:`service.ogc.render`); ``f=csv|gpkg|fgb``
-streams every match as a file (:mod:`service.export`), with the same filters.
+streams every match as a file (:mod:`service.outputs.export`), with the same filters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
-from service import export
 from service.db.features import count_matched, features_json, features_page, get_feature
 from service.errors import BadRequest
 from service.ogc import html
@@ -28,36 +25,20 @@ from service.ogc.params import (
     parse_items_query,
 )
 from service.ogc.render import feature_bytes, feature_collection_text
-from service.routes.ogc_openapi import (
+from service.outputs import export
+from service.settings import Settings
+from service.web.deps import connection, get_settings
+from service.web.routes.ogc_openapi import (
     FEATURE_RESPONSES,
     ITEMS_RESPONSES,
     feature_params,
     items_params,
 )
-from service.settings import Settings
 
 
 def today() -> dt.date:
     """The date used when a request gives none (state collections show today's state)."""
     return dt.date.today()
-
-
-@contextmanager
-def connection(request: Request) -> Iterator[Connection]:
-    """A pooled connection, opened in the endpoint's own thread.
-
-    Not a dependency: FastAPI runs each sync dependency (and a yield dependency's exit) in
-    another threadpool hop, which costs more than these queries.
-    """
-    engine: Engine = request.app.state.engine
-    with engine.connect() as conn:
-        yield conn
-
-
-def settings_of(request: Request) -> Settings:
-    """The settings the app was built with."""
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def single_params(request: Request) -> dict[str, str]:
@@ -78,7 +59,7 @@ def _content_crs(uri: str) -> dict[str, str]:
 
 def _items_handler(coll: Collection) -> Any:
     def items(request: Request) -> Response:
-        settings = settings_of(request)
+        settings = get_settings(request)
         day = today()
         q = parse_items_query(
             coll,
@@ -133,7 +114,7 @@ def _feature_handler(coll: Collection) -> Any:
         featureId: str,  # noqa: N803 - OGC's parameter name
         request: Request,
     ) -> Response:
-        settings = settings_of(request)
+        settings = get_settings(request)
         day = today()
         q = parse_feature_query(coll, single_params(request), today=day)
         base = base_url(settings.base_url, str(request.base_url))

@@ -1,4 +1,4 @@
-"""service.app: the application factory (``uvicorn --factory service.app:create_app``)."""
+"""service.web.app: the application factory (``uvicorn --factory service.web.app:create_app``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
 from service.db.engine import make_engine, make_sessionmaker
-from service.errors import add_exception_handlers
-from service.etag import ETagMiddleware
-from service.routes import coverage, docs, health, ogc, progress, spatial
-from service.routes import maps as maps_routes
 from service.settings import Settings
+from service.web.errors import add_exception_handlers
+from service.web.etag import ETagMiddleware
+from service.web.page_cache import MapCache
+from service.web.routes import coverage, docs, health, ogc, progress, spatial
+from service.web.routes import maps as maps_routes
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.map_cache = MapCache()
         try:
             yield
         finally:
@@ -36,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         openapi_url="/api",
-        docs_url=None,  # served offline by service.routes.docs
+        docs_url=None,  # served offline by service.web.routes.docs
         redoc_url=None,
     )
     app.state.settings = settings
