@@ -112,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseNotReady as exc:  # the message says what to run: no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # writes are transactions, so nothing is left half-done
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,21 +1,29 @@
-"""What a new user meets first: migrate on a bare database or an unreachable one.
+"""What a new user meets first: migrate on a bare database, commands before migrate, Ctrl-C.
 
 Each case ends in one line saying what to do, never a traceback.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from service.cli import main
-from tests.conftest import drop_database
+from tests.conftest import drop_database, migrated_database
 
 pytestmark = pytest.mark.db
+
+ROOT = Path(__file__).resolve().parents[1]
+NO_SCHEMA = "error: the database has no BorderMap schema: run `bordermap migrate` first\n"
 
 
 def _bare_database(server_url: str, owner: str | None = None) -> str:
@@ -84,6 +92,17 @@ def test_migrate_without_rights_names_the_statement_to_run(
         drop_database(server_url, admin_url)
 
 
+def test_demo_build_before_migrate_says_to_migrate(
+    bare_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "build", "--if-empty"]) == 1
+    assert capsys.readouterr().err == NO_SCHEMA
+    assert main(["demo", "build"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == NO_SCHEMA
+    assert "Built in" not in captured.out
+
+
 def test_an_unreachable_database_says_how_to_start_one(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -97,3 +116,31 @@ def test_an_unreachable_database_says_how_to_start_one(
         f"error: cannot connect to the database postgresql+psycopg://nobody@127.0.0.1:{port}/x ("
     )
     assert "`bordermap db start`" in err and err.count("\n") == 1
+
+
+def test_ctrl_c_during_a_build_prints_one_line_and_leaves_the_database_as_it_was(
+    server_url: str,
+) -> None:
+    url = migrated_database(server_url, "bordermap_test_ctrl_c")
+    env = {**os.environ, "BORDERMAP_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "demo", "build"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        assert "building" in proc.stdout.readline()  # inside main(), generating
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 130, err
+        assert err.strip().splitlines()[-1] == "interrupted"
+        assert "Traceback" not in err
+        eng = create_engine(url)
+        with eng.connect() as c:
+            assert c.execute(text("SELECT count(*) FROM border")).scalar_one() == 0
+        eng.dispose()
+    finally:
+        drop_database(server_url, url)
