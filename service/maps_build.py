@@ -3,7 +3,7 @@
 Shared by the routes (``/maps/...``) and the CLI (``bordermap map ...``). The figures come
 from :mod:`service.db.coverage` and :mod:`service.db.progress` (the same functions as
 ``/coverage/communes`` and ``/progress/segments``), the display geometry from
-:mod:`service.db.maplayers`. Filters must be checked before (``service.routes.report_params``).
+:mod:`service.db.maplayers`. Filters must be checked before (:mod:`service.params`).
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ from typing import Any
 
 from maps.assets import Assets, OfflineMap
 from maps.base import Basemap, Tiles
-from maps.coverage import COMMUNE_FIELDS, CoverageFigures, coverage_map
+from maps.coverage import COMMUNE_FIELDS, coverage_map
 from maps.elements import RawGeometry
 from maps.kinds import MapKind
 from maps.markers import BORDER_NAMES, MARKER_FIELDS, markers_map
-from maps.progress import BorderFigures, progress_map
+from maps.progress import progress_map
 from maps.segments import SEGMENT_FIELDS
 from service.db import maplayers
 from service.db.coverage import commune_coverage, coverage_summary
-from service.db.progress import Progress, border_progress, segment_progress
-from service.db.units import Executor, era_on
+from service.db.progress import border_progress, segment_progress
+from service.db.units import Executor
+from service.figures import Progress
 from service.settings import Settings
+from service.vocabulary import era_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,28 +93,15 @@ def _coverage(
     summary = coverage_summary(db, as_of=q.as_of, province=q.province)
     shapes = maplayers.commune_shapes(db, era=era_on(q.as_of), codes=[r.code for r in rows])
     features = [_feature(shapes.get(r.code), _props(r, COMMUNE_FIELDS)) for r in rows]
-    t = summary.totals
-    label = (
+    scope = (
         f"{summary.provinces[0].province_name} ({q.province})"
         if q.province and summary.provinces
         else "All border provinces"
     )
-    figures = CoverageFigures(
-        as_of=q.as_of,
-        era=summary.era,
-        province_label=label,
-        communes=t.communes,
-        land_communes=t.land_communes,
-        coastal_communes=t.coastal_communes,
-        covered=t.covered,
-        uncovered=t.uncovered,
-        officers=t.officers,
-        officers_by_role=t.officers_by_role,
-        synthetic=summary.synthetic,
-    )
     return coverage_map(
         {"type": "FeatureCollection", "features": features},
-        figures,
+        summary,
+        scope=scope,
         basemap=basemap,
         assets=assets,
         tiles=tiles,
@@ -160,24 +149,11 @@ def _progress(
     seg_rows, segments = _segments(db, q)
     borders = border_progress(db, as_of=q.as_of, border=q.border, province=q.province)
     planting = maplayers.planting_by_year(db, as_of=q.as_of, border=q.border, province=q.province)
-    figures = [
-        BorderFigures(
-            border_code=b.border_code,
-            border_name=b.border_name,
-            pct_km=b.pct_km,
-            km_demarcated=b.km_demarcated,
-            length_km=b.length_km,
-            markers_planted=b.markers_planted,
-            markers_total=b.markers_total,
-            pct_markers=b.pct_markers,
-        )
-        for b in borders
-    ]
     province_name = next((b.province_name for b in borders if b.province_name), None)
     synthetic = any(r.synthetic for r in seg_rows) or any(b.synthetic for b in borders)
     return progress_map(
         segments,
-        figures,
+        borders,
         planting,
         as_of=q.as_of,
         scope=scope_label(q, province_name),

@@ -18,17 +18,18 @@ from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
 from maps.kinds import MapKind
+from service import params
 from service.db.data_version import read_version
+from service.db.units import checked_province
 from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound
 from service.maps_build import MapQuery, build_map
-from service.routes import report_params as params
-from service.routes.report_docs import AS_OF_DOC, BORDER_DOC, DATE, ERRORS, PROVINCE_DOC
+from service.routes.report_docs import AS_OF, BORDER, ERRORS, PROVINCE, Param, extra
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 
@@ -125,19 +126,17 @@ def _page(
     cache: MapCache,
     kind: MapKind,
     allowed: tuple[str, ...],
-    as_of: str | None,
-    province: str | None = None,
-    border: str | None = None,
 ) -> Response:
-    params.only(request, *allowed)
+    q = request.query_params
+    params.check_known(q, allowed)
     # One snapshot for the version and every query of the map.
     conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    day = params.as_of(as_of)
+    day = params.as_of(q.get("as_of"))
     query = MapQuery(
         kind=kind,
         as_of=day,
-        province=params.province(conn, province, day),
-        border=params.border(border),
+        province=checked_province(conn, q.get("province"), day),
+        border=params.border(q.get("border")),
     )
     assets_url = static_url(request, settings.base_url)
     version = read_version(conn)
@@ -159,82 +158,49 @@ _HTML: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}}, "description": "A Leaflet map page"}
 }
 
-
-@router.get(
-    "/coverage",
-    response_class=HTMLResponse,
-    responses={**ERRORS, **_HTML},
-    summary="Map: border communes coloured by officer coverage",
-)
-def coverage_page(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    cache: MapCacheDep,
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    province: str | None = Query(None, description=PROVINCE_DOC),
-) -> Response:
-    """Border communes coloured by seconded officers, with legend, summary and tooltips."""
-    return _page(
-        request, session, settings, cache, "coverage", ("as_of", "province"), as_of, province
-    )
-
-
-@router.get(
-    "/markers",
-    response_class=HTMLResponse,
-    responses={**ERRORS, **_HTML},
-    summary="Map: every border marker by status, over segments by progress",
-)
-def markers_page(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    cache: MapCacheDep,
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    province: str | None = Query(None, description=PROVINCE_DOC),
-    border: str | None = Query(None, description=BORDER_DOC),
-) -> Response:
-    """Clustered markers coloured by status (popup: label, class, history)."""
-    return _page(
-        request,
-        session,
-        settings,
-        cache,
+# Each map: its summary, what it shows, and the filters it takes.
+MAPS: tuple[tuple[MapKind, str, str, tuple[Param, ...]], ...] = (
+    (
+        "coverage",
+        "Map: border communes coloured by officer coverage",
+        "Border communes coloured by seconded officers, with legend, summary and tooltips.",
+        (AS_OF, PROVINCE),
+    ),
+    (
         "markers",
-        ("as_of", "province", "border"),
-        as_of,
-        province,
-        border,
-    )
-
-
-@router.get(
-    "/progress",
-    response_class=HTMLResponse,
-    responses={**ERRORS, **_HTML},
-    summary="Map: border segments by % demarcated, with charts",
-)
-def progress_page(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    cache: MapCacheDep,
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    province: str | None = Query(None, description=PROVINCE_DOC),
-    border: str | None = Query(None, description=BORDER_DOC),
-) -> Response:
-    """Segments coloured by % demarcated; bars per segment and planting per year."""
-    return _page(
-        request,
-        session,
-        settings,
-        cache,
+        "Map: every border marker by status, over segments by progress",
+        "Clustered markers coloured by status (popup: label, class, history).",
+        (AS_OF, PROVINCE, BORDER),
+    ),
+    (
         "progress",
-        ("as_of", "province", "border"),
-        as_of,
-        province,
-        border,
+        "Map: border segments by % demarcated, with charts",
+        "Segments coloured by % demarcated; bars per segment and planting per year.",
+        (AS_OF, PROVINCE, BORDER),
+    ),
+)
+
+
+def _map_handler(kind: MapKind, allowed: tuple[str, ...]) -> Any:
+    def page(
+        request: Request, session: SessionDep, settings: SettingsDep, cache: MapCacheDep
+    ) -> Response:
+        return _page(request, session, settings, cache, kind, allowed)
+
+    return page
+
+
+for _kind, _summary, _description, _params in MAPS:
+    router.add_api_route(
+        f"/{_kind}",
+        _map_handler(_kind, tuple(p["name"] for p in _params)),
+        methods=["GET"],
+        name=f"{_kind}_page",
+        response_class=HTMLResponse,
+        responses={**ERRORS, **_HTML},
+        summary=_summary,
+        description=_description,
+        openapi_extra=extra(*_params),
     )
 
 
