@@ -20,8 +20,10 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import TypeVar
 
-# The reform date is domain vocabulary (eras), not a figure the demo is built to.
-REFORM = dt.date(2025, 7, 1)
+from service.vocabulary import REFORM_DATE
+
+# The reform date is domain vocabulary (eras): one definition, in service.vocabulary.
+REFORM = REFORM_DATE
 
 DATA_DIR: Traversable = files("service.demo") / "boundaries"
 APPROXIMATE_PREFIX = "approximate: "
