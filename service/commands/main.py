@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 
+from service.db.errors import DatabaseNotReady
 from service.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -108,9 +109,16 @@ def _plugins() -> list[Callable[[argparse._SubParsersAction, dict[str, Handler]]
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``bordermap`` console script."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    parser, handlers = build_parser()
-    args = parser.parse_args(argv)
-    return handlers[args.command](args, Settings())
+    try:
+        parser, handlers = build_parser()
+        args = parser.parse_args(argv)
+        return handlers[args.command](args, Settings())
+    except DatabaseNotReady as exc:  # the message says what to run: no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # writes are transactions, so nothing is left half-done
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import logging
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -121,7 +122,32 @@ def _as_pg_user(cmd: list[str]) -> list[str]:
 
 
 def _run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(_as_pg_user(cmd), capture_output=True, text=True, **kw)  # type: ignore[call-overload]
+    # cwd "/": as the postgres user, initdb, pg_ctl and psql first try to enter the caller's
+    # folder, and from one it cannot enter (such as /root) every message starts with
+    # "could not change directory ... Permission denied". The commands take absolute paths.
+    return subprocess.run(_as_pg_user(cmd), capture_output=True, text=True, cwd="/", **kw)  # type: ignore[call-overload]
+
+
+def port_in_use(port: int) -> bool:
+    """Whether something already listens on ``127.0.0.1:port`` (PostgreSQL could not bind it)."""
+    with socket.socket() as s:
+        # As PostgreSQL does: a port in TIME_WAIT is free, one with a listener is not.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def _port_busy_message(port: int) -> str:
+    free = next((p for p in range(port + 1, min(port + 50, 65536)) if not port_in_use(p)), None)
+    example = f"BORDERMAP_DB_PORT={free} " if free else "BORDERMAP_DB_PORT=<port> "
+    return (
+        f"port {port} on 127.0.0.1 is already in use by another program, so the local cluster"
+        f" cannot listen there. Pick another port with BORDERMAP_DB_PORT (in the environment"
+        f" or .env), e.g. `{example}bordermap db start` (`{example}make run`)."
+    )
 
 
 def _prepare_dirs(c: Cluster) -> None:
@@ -166,6 +192,8 @@ def start(c: Cluster) -> bool:
     ensure_packages()
     if status(c):
         return False
+    if port_in_use(c.port):
+        raise LocalDBError(_port_busy_message(c.port))
     _prepare_dirs(c)
     if not (c.data_dir / "PG_VERSION").exists():
         res = _run(
@@ -183,6 +211,7 @@ def start(c: Cluster) -> bool:
         if res.returncode != 0:
             raise LocalDBError(f"initdb failed: {res.stderr.strip() or res.stdout.strip()}")
     opts = f"-p {c.port} -k {c.socket_dir} -c listen_addresses=127.0.0.1"
+    log_start = c.log_file.stat().st_size if c.log_file.exists() else 0
     res = _run(
         [
             str(PG_BIN / "pg_ctl"),
@@ -199,10 +228,21 @@ def start(c: Cluster) -> bool:
         ]
     )
     if res.returncode != 0:
-        tail = c.log_file.read_text(errors="replace")[-2000:] if c.log_file.exists() else ""
+        tail = _read_from(c.log_file, log_start)[-2000:]
+        if "Address already in use" in tail:  # taken between the check and the start
+            raise LocalDBError(_port_busy_message(c.port))
         raise LocalDBError(f"pg_ctl start failed: {res.stderr.strip()}\n{tail}")
     _ensure_database(c)
     return True
+
+
+def _read_from(path: Path, offset: int) -> str:
+    """What was appended to ``path`` since it was ``offset`` bytes long."""
+    if not path.exists():
+        return ""
+    with path.open("rb") as f:
+        f.seek(offset)
+        return f.read().decode(errors="replace")
 
 
 def _ensure_database(c: Cluster) -> None:
