@@ -1,7 +1,8 @@
 """service.errors: the errors BorderMap reports to people, raised by any layer.
 
 The web app maps them to HTTP statuses in one table (:mod:`service.web.errors`); the
-commands print their message on one line.
+commands print their message on one line (:func:`service.commands.main.main`). Free of
+imports, so the command line catches them without loading SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -17,3 +18,10 @@ class NotFound(ServiceError):
 
 class BadRequest(ServiceError):
     """A query parameter or body the service cannot accept; the message names it."""
+
+
+class DatabaseNotReady(ServiceError):
+    """The database is unreachable, lacks an extension, or lacks the schema.
+
+    The message is one line that names the cause and what to run about it.
+    """

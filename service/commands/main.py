@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 
-from service.db.errors import DatabaseNotReady
+from service.errors import ServiceError
 from service.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         parser, handlers = build_parser()
         args = parser.parse_args(argv)
         return handlers[args.command](args, Settings())
-    except DatabaseNotReady as exc:  # the message says what to run: no traceback
+    except ServiceError as exc:  # the message names the cause (and what to run): no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # writes are transactions, so nothing is left half-done

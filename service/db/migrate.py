@@ -11,8 +11,8 @@ from geoalchemy2 import alembic_helpers
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from service.db.errors import DatabaseNotReady
 from service.db.readiness import connect
+from service.errors import DatabaseNotReady
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Extensions the migrations use; created before they run when the role may.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import OperationalError
 
-from service.db.errors import DatabaseNotReady
+from service.errors import DatabaseNotReady
 
 
 def connect(engine: Engine) -> Connection:

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.errors import GeoError
-from service.errors import BadRequest, NotFound
+from service.errors import BadRequest, DatabaseNotReady, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     NotFound: 404,
     BadRequest: 400,
     GeoError: 400,
+    DatabaseNotReady: 503,
     SQLAlchemyError: 500,
 }
 
