@@ -15,7 +15,7 @@ def database_url(settings: Settings) -> str:
     """The URL BorderMap talks to: the configured one, or the local cluster's."""
     if settings.database_url:
         return _psycopg(settings.database_url)
-    from service.localdb import cluster_for
+    from service.db.localdb import cluster_for
 
     return cluster_for(settings).url
 

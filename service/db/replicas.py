@@ -2,7 +2,7 @@
 
 With ``BORDERMAP_DATABASE_READ_URL`` set (one or more replica URLs, comma-separated), reads
 go to a replica that is up and not lagging beyond ``BORDERMAP_REPLICA_MAX_LAG_S``; writes,
-and reads right after a write (see :mod:`service.read_routing`), go to the primary.
+and reads right after a write (see :mod:`service.web.read_routing`), go to the primary.
 
 Each replica is checked at most every ``BORDERMAP_REPLICA_CHECK_S`` seconds, in one query:
 its data version, and the age of the last transaction it replayed. A replica whose data
@@ -14,7 +14,7 @@ is caught when a connection is opened (:meth:`ReadRouter.connect`): the read fal
 to the primary and the replica is marked down, so the caller never sees the failure.
 
 ETags and caches stay correct: every response's data version and data come from the one
-server the request was routed to (:mod:`service.etag` keeps a version per server), and a
+server the request was routed to (:mod:`service.web.etag` keeps a version per server), and a
 server's version never goes backwards, so a tag is never newer than the data it names.
 """
 

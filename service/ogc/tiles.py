@@ -22,7 +22,8 @@ from typing import Any
 from service.errors import BadRequest, NotFound
 from service.ogc.collections import COLLECTIONS, Collection
 from service.ogc.links import JSON, link, url
-from service.ogc.params import ItemsQuery, check_known, parse_items_query
+from service.ogc.params import ItemsQuery, parse_items_query
+from service.params import check_known
 
 MVT = "application/vnd.mapbox-vector-tile"
 TMS_ID = "WebMercatorQuad"

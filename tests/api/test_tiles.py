@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from service.db.units import era_on
 from service.ogc.tiles import MVT, tile_of
+from service.vocabulary import era_on
 
 pytestmark = pytest.mark.db
 

@@ -2,7 +2,7 @@
 
 The test starts its own throwaway PRIMARY server (initdb on a free loopback port) and a
 streaming replica of it (``pg_basebackup -R``), both in a temp folder, as
-``service.localdb`` starts clusters (as the ``postgres`` OS user when root). It writes on
+``service.db.localdb`` starts clusters (as the ``postgres`` OS user when root). It writes on
 the primary, reads through BorderMap from the replica (counted on the replica's engine,
 which is in recovery), sees a lagging replica skipped, a client read its own write right
 after it, and reads continue from the primary with no 5xx once the replica is stopped.
@@ -22,11 +22,10 @@ from fastapi import Request
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, event, text
 
-from service import localdb
-from service.app import create_app
-from service.db import migrate
-from service.read_routing import STICK_COOKIE, read_connection
+from service.db import localdb, migrate
 from service.settings import Settings
+from service.web.app import create_app
+from service.web.read_routing import STICK_COOKIE, read_connection
 from tests.conftest import need
 
 pytestmark = pytest.mark.db
