@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # Maps: empty means the built-in offline basemap drawn from the database.
     tiles_url: str | None = None
     tiles_attribution: str = ""
+    # A map layer of more features than this is drawn from vector tiles, not embedded.
+    map_tiles_threshold: int = 2000
 
     @model_validator(mode="after")
     def _check_limits(self) -> Settings:
