@@ -1,6 +1,7 @@
 """Benchmark the API: BorderMap against tipg, side by side, on the same demo database.
 
-Both servers run as one uvicorn worker on loopback ports against one database. For each
+Both servers run under uvicorn on loopback ports against one database, with the same number
+of workers: ``--workers 1,2`` (the default) makes a full run with 1, then with 2. For each
 case a bounded number of requests goes out from ``--concurrency`` client threads (httpx,
 keep-alive, gzip accepted as clients do) after a warm-up; we report requests/s and p50/p99
 latency:
@@ -12,7 +13,7 @@ latency:
 - ``progress-segments``: ``/progress/segments`` (BorderMap only; tipg has nothing like it);
 - ``... 304``: BorderMap again with ``If-None-Match`` (the ETag of a first answer).
 
-Results: ``bench/results/api-<time>.json`` and ``.md``; the table is printed too. The ratio
+Results: ``bench/results/api-<N>w-<time>.json`` and ``.md``; the table is printed too. The ratio
 column is BorderMap's requests/s over tipg's (above 1: BorderMap is faster).
 
 Database: ``--database-url``, else BorderMap's configured one (``bordermap demo build``
