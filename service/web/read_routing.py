@@ -5,6 +5,9 @@
   ``BORDERMAP_PRIMARY_STICK_S`` seconds.
 - A read that carries that cookie runs on the primary too: the client that just wrote
   reads its own write, whatever a replica has replayed.
+- A read that carries credentials (an ``Authorization`` header or the sign-in cookie
+  ``bordermap_session``) runs on the primary: a token or session just created, revoked or
+  signed out must count at once, not after the replica's lag.
 - Any other read runs where :class:`service.db.replicas.ReadRouter` says.
 
 The choice is put in the request's state (``request.state.engine``): the ETag middleware
@@ -27,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.db.replicas import ReadRouter
 
 STICK_COOKIE = "bordermap_primary"
+SESSION_COOKIE = "bordermap_session"  # service.web.auth_deps signs people in with it
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -47,7 +51,7 @@ class ReadRoutingMiddleware:
             state["engine"] = router.primary
             await self.app(scope, receive, self._sticky(send))
             return
-        engine = router.primary if _sticks(scope) else router.cached_choice()
+        engine = router.primary if _to_primary(scope) else router.cached_choice()
         if engine is None:  # a replica check is due: it does I/O, so not on the event loop
             engine = await anyio.to_thread.run_sync(router.choose)
         state["engine"] = engine
@@ -64,10 +68,15 @@ class ReadRoutingMiddleware:
         return send_sticky
 
 
-def _sticks(scope: Scope) -> bool:
+def _to_primary(scope: Scope) -> bool:
+    """Whether a read must see the primary: after a write, or with credentials."""
     for key, value in scope["headers"]:
-        if key == b"cookie" and STICK_COOKIE in SimpleCookie(value.decode("latin-1")):
+        if key == b"authorization":
             return True
+        if key == b"cookie":
+            cookies = SimpleCookie(value.decode("latin-1"))
+            if STICK_COOKIE in cookies or SESSION_COOKIE in cookies:
+                return True
     return False
 
 

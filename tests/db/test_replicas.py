@@ -174,6 +174,12 @@ def test_reads_from_replica_then_primary(servers: tuple[localdb.Cluster, localdb
             names = client.get("/collections/borders/items/CN").json()["properties"]["name"]
             assert names == "Renamed"
             client.cookies.clear()
+            # Requests with credentials read from the primary too (a new token, a sign-out).
+            seen = on_replica.n
+            for headers in ({"Authorization": "Bearer x"}, {"Cookie": "bordermap_session=s"}):
+                r = client.get("/collections/borders/items/CN", headers=headers)
+                assert r.json()["properties"]["name"] == "Renamed"
+            assert on_replica.n == seen
         finally:
             with replica_engine.connect() as c:
                 c.execute(text("SELECT pg_wal_replay_resume()"))
