@@ -59,22 +59,25 @@ def _tilesets_handler(coll: Collection) -> Any:
     return tilesets
 
 
-def _tileset_handler(coll: Collection) -> Any:
-    def tileset(request: Request) -> Response:
-        query = _filters(request, coll)
-        return _json(tiles.tileset(_base(request), coll, _extent(request, coll), query))
+def _described_handler(coll: Collection, describe: Any, doc: str) -> Any:
+    """A document built by ``describe(base, coll, extent, filters)`` (tileset, TileJSON)."""
 
-    tileset.__doc__ = f"Tileset metadata of {coll.id} in WebMercatorQuad (OGC API - Tiles)."
-    return tileset
+    def document(request: Request) -> Response:
+        query = _filters(request, coll)
+        return _json(describe(_base(request), coll, _extent(request, coll), query))
+
+    document.__doc__ = doc
+    return document
+
+
+def _tileset_handler(coll: Collection) -> Any:
+    doc = f"Tileset metadata of {coll.id} in WebMercatorQuad (OGC API - Tiles)."
+    return _described_handler(coll, tiles.tileset, doc)
 
 
 def _tilejson_handler(coll: Collection) -> Any:
-    def tilejson(request: Request) -> Response:
-        query = _filters(request, coll)
-        return _json(tiles.tilejson(_base(request), coll, _extent(request, coll), query))
-
-    tilejson.__doc__ = f"TileJSON 3.0.0 of {coll.id}'s tiles; filters are carried into the URL."
-    return tilejson
+    doc = f"TileJSON 3.0.0 of {coll.id}'s tiles; filters are carried into the URL."
+    return _described_handler(coll, tiles.tilejson, doc)
 
 
 def _tile_handler(coll: Collection) -> Any:
