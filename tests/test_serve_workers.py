@@ -1,7 +1,7 @@
 """``bordermap serve --workers 2``: two processes, and the same answers from both after a write.
 
-Each worker has its own pool and caches (ETag version, collection extents, maps); they
-agree because every cache is keyed by the data version read with its data.
+Each worker has its own pool and caches (ETag version, collection extents, map pages);
+they agree because every cache is keyed by the data version read with its data.
 """
 
 from __future__ import annotations
@@ -68,16 +68,19 @@ def served(
         drop_database(server_url, url)
 
 
-def _answers(base: str, n: int = 24) -> set[tuple[str, str, str]]:
-    """(name, extent, ETag) over ``n`` requests on fresh connections (spread over workers)."""
+def _answers(base: str, n: int = 24) -> set[tuple[str, str, str, str]]:
+    """(name, extent, ETag, map page's data version) over ``n`` requests on fresh
+    connections (spread over the workers)."""
     out = set()
     for _ in range(n):
         with httpx.Client() as c:
             items = c.get(f"{base}/collections/borders/items")
             coll = c.get(f"{base}/collections/borders").json()
-        assert items.status_code == 200
+            page = c.get(f"{base}/maps/communes", params={"as_of": "2020-01-01"})
+        assert items.status_code == 200 and page.status_code == 200
         name = items.json()["features"][0]["properties"]["name"]
-        out.add((name, str(coll["extent"]["spatial"]["bbox"]), items.headers["etag"]))
+        extent = str(coll["extent"]["spatial"]["bbox"])
+        out.add((name, extent, items.headers["etag"], page.headers["x-data-version"]))
     return out
 
 
@@ -99,9 +102,10 @@ def test_workers_agree_after_a_write(served: tuple[str, str, Path]) -> None:
     time.sleep(VERSION_TTL_S + 0.2)
     after = _answers(base)
     assert len(after) == 1, after  # every worker: the new name, the new extent, one tag
-    name, extent, etag = next(iter(after))
+    name, extent, etag, map_version = next(iter(after))
     assert name == "after" and "106.0" in extent
     assert etag != next(iter(before))[2]
+    assert int(map_version) > int(next(iter(before))[3])  # a new page, in every worker
 
 
 def test_workers_argument() -> None:
