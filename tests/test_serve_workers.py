@@ -54,8 +54,10 @@ def served(
         deadline = time.monotonic() + 60
         while True:
             assert proc.poll() is None, log.read_text()
+            # Ready when both workers have finished starting, not just the first.
+            ready = log.read_text().count("Application startup complete") == 2
             try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if ready and httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
