@@ -72,6 +72,11 @@ def register(sub: Any, handlers: dict[str, Any]) -> None:
         help="markers farther from their border line are refused; 0 turns the check off",
     )
     p.add_argument("--layer", help="layer of a multi-layer GeoPackage")
+    p.add_argument(
+        "--new-codes",
+        action="store_true",
+        help="accept unit codes missing from the era's reference list (units created since)",
+    )
     p.add_argument("--batch-size", type=int, default=2000, help=argparse.SUPPRESS)
     handlers["import"] = _import
 
@@ -92,6 +97,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         max_border_distance_m=args.max_border_distance,
         batch_size=args.batch_size,
         layer=args.layer,
+        allow_new_codes=args.new_codes,
     )
     bar: Any = None
 
