@@ -25,9 +25,34 @@ class BadRequest(ServiceError):
     """A query parameter or body the service cannot accept; the message names it."""
 
 
+class Conflict(ServiceError):
+    """A write that contradicts what is stored (a duplicate key, an overlapping assignment)."""
+
+
+class PreconditionRequired(ServiceError):
+    """A write to an item without ``If-Match`` (the item's ETag)."""
+
+
+class PreconditionFailed(ServiceError):
+    """``If-Match`` names an older version of the item: someone else changed it first."""
+
+
+class PayloadTooLarge(ServiceError):
+    """A request body over its limit."""
+
+
+class UnsupportedMediaType(ServiceError):
+    """A body of a type the route does not take (e.g. a photo that is neither JPEG nor PNG)."""
+
+
 STATUS_CODES: dict[type[Exception], int] = {
     NotFound: 404,
     BadRequest: 400,
+    Conflict: 409,
+    PreconditionRequired: 428,
+    PreconditionFailed: 412,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     GeoError: 400,
     SQLAlchemyError: 500,
 }

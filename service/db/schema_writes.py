@@ -29,7 +29,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.models import Base
 
-INSPECTION_FINDINGS = ("intact", "damaged", "destroyed", "displaced")
+INSPECTION_FINDINGS = ("intact", "damaged", "destroyed", "displaced", "restored", "verified")
+# Findings that are a step of the marker's life cycle: appended to marker_event.
+FINDING_EVENTS = {
+    "damaged": "damaged",
+    "destroyed": "damaged",
+    "restored": "restored",
+    "verified": "verified",
+}
 PHOTO_TYPES = ("image/jpeg", "image/png")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 5

@@ -78,7 +78,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.CheckConstraint(
-            "found_status IN ('intact', 'damaged', 'destroyed', 'displaced')",
+            "found_status IN ('intact', 'damaged', 'destroyed', 'displaced', 'restored', 'verified')",
             name="found_status_known",
         ),
         sa.CheckConstraint("inspected_on >= DATE '1885-01-01'", name="inspected_on_sane"),
