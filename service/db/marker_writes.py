@@ -134,30 +134,32 @@ def _public(s: dict[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
-def provinces_at(conn: Connection, border_code: str, lon: float, lat: float) -> set[str]:
-    """Province codes (both eras) of the segments of ``border_code`` nearest to a position."""
+def provinces_at(
+    conn: Connection, border_code: str, lon: float, lat: float
+) -> set[tuple[str, str]]:
+    """(era, province code) of the segments of ``border_code`` nearest to a position."""
     rows = conn.execute(
         text(
-            "SELECT seg.province_code FROM (VALUES ('pre2025'), ('post2025')) AS e(era)"
+            "SELECT e.era, seg.province_code FROM (VALUES ('pre2025'), ('post2025')) AS e(era)"
             " CROSS JOIN LATERAL (SELECT bs.province_code FROM border_segment bs"
             "  WHERE bs.border_code = :b AND bs.era = e.era AND bs.geom IS NOT NULL"
             "  ORDER BY bs.geom <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT 1) seg"
         ),
         {"b": border_code, "lon": lon, "lat": lat},
     )
-    return {str(r[0]) for r in rows}
+    return {(str(r[0]), str(r[1])) for r in rows}
 
 
-def provinces_of(conn: Connection, marker_id: int) -> set[str]:
-    """Province codes (both eras) of the segments a marker is linked to."""
+def provinces_of(conn: Connection, marker_id: int) -> set[tuple[str, str]]:
+    """(era, province code) of the segments a marker is linked to, in both eras."""
     rows = conn.execute(
         text(
-            "SELECT bs.province_code FROM marker_segment ms"
+            "SELECT bs.era, bs.province_code FROM marker_segment ms"
             " JOIN border_segment bs ON bs.id = ms.segment_id WHERE ms.marker_id = :id"
         ),
         {"id": marker_id},
     )
-    return {str(r[0]) for r in rows}
+    return {(str(r[0]), str(r[1])) for r in rows}
 
 
 def _link_segments(conn: Connection, marker_id: int) -> None:

@@ -100,27 +100,27 @@ def assignment(conn: Connection, assignment_id: int) -> dict[str, Any] | None:
     return None if found is None else dict(found)
 
 
-def commune_province(conn: Connection, era: str, code: str) -> str:
-    """The province code of a commune of an era (404 when unknown)."""
+def commune_province(conn: Connection, era: str, code: str) -> tuple[str, str]:
+    """(era, province code) of a commune of an era (404 when unknown)."""
     found = conn.execute(
         text("SELECT province_code FROM commune WHERE era = :era AND code = :code"),
         {"era": era, "code": code},
     ).scalar()
     if found is None:
         raise NotFound(f"commune {code} is not in the database for era {era}")
-    return str(found)
+    return era, str(found)
 
 
-def provinces_of_officer(conn: Connection, officer_id: int) -> set[str]:
-    """Province codes of the communes an officer has ever been assigned to."""
+def provinces_of_officer(conn: Connection, officer_id: int) -> set[tuple[str, str]]:
+    """(era, province code) of the communes an officer has ever been assigned to."""
     rows = conn.execute(
         text(
-            "SELECT DISTINCT c.province_code FROM officer_assignment a"
+            "SELECT DISTINCT c.era, c.province_code FROM officer_assignment a"
             " JOIN commune c ON c.id = a.commune_id WHERE a.officer_id = :id"
         ),
         {"id": officer_id},
     )
-    return {str(r[0]) for r in rows}
+    return {(str(r[0]), str(r[1])) for r in rows}
 
 
 def _overlap(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from service.settings import Settings
 from service.vocabulary import ERAS
 
 if TYPE_CHECKING:
+    from service.auth.principal import Principal
     from service.ingest.problems import ImportReport
     from service.ingest.readers import Source
 
@@ -73,6 +75,12 @@ def register(sub: Any, handlers: dict[str, Any]) -> None:
     )
     p.add_argument("--layer", help="layer of a multi-layer GeoPackage")
     p.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        help="the person the import is recorded for in the audit (beside the OS user)",
+    )
+    p.add_argument(
         "--new-codes",
         action="store_true",
         help="accept unit codes missing from the era's reference list (units created since)",
@@ -81,8 +89,22 @@ def register(sub: Any, handlers: dict[str, Any]) -> None:
     handlers["import"] = _import
 
 
+def import_principal(as_name: str | None) -> Principal:
+    """Who a command-line import is recorded for: ``--as NAME`` and the OS user."""
+    import getpass
+
+    from service.auth.principal import Principal
+
+    try:
+        os_user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        os_user = f"uid {os.getuid()}"
+    return Principal(user=as_name, via="import", os_user=os_user)
+
+
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from service.db.engine import make_engine
+    from service.ingest.audited import audit_hook
     from service.ingest.runner import run_import
 
     options = ImportOptions(
@@ -114,7 +136,13 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
     engine = make_engine(settings)
     try:
-        report = run_import(engine, options, progress=progress, on_open=on_open)
+        report = run_import(
+            engine,
+            options,
+            progress=progress,
+            on_open=on_open,
+            on_commit=audit_hook(import_principal(args.as_name)),
+        )
     except KeyboardInterrupt:
         print("interrupted: the import was rolled back, the database is unchanged", file=sys.stderr)
         return 130

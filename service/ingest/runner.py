@@ -50,11 +50,13 @@ def run_import(
     progress: Progress | None = None,
     on_open: Callable[[Source], None] | None = None,
     today: dt.date | None = None,
+    on_commit: Callable[[Connection, ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import one file in one transaction; the report says what was found and done.
 
     Nothing is written unless every row is clean (and not on a dry run). Any exception,
-    KeyboardInterrupt included, rolls the transaction back.
+    KeyboardInterrupt included, rolls the transaction back. ``on_commit`` runs in the
+    transaction just before it commits (the audit row of the import).
     """
     kind = KINDS[options.kind]
     report = ImportReport(kind.name, str(options.path), dry_run=options.dry_run)
@@ -99,6 +101,8 @@ def run_import(
             if report.ok:
                 report.counts = _write(conn, kind, target, ctx, options)
             if report.ok and not options.dry_run:
+                if on_commit is not None:
+                    on_commit(conn, report)
                 trans.commit()
                 report.committed = True
             else:

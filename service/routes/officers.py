@@ -1,0 +1,173 @@
+"""service.routes.officers: officers (personal data) and their assignments.
+
+Reading an officer needs a signed-in role allowed to see personal data in the officer's
+provinces; creating one needs a writer without province limits (an officer new to BorderMap
+has no province yet); correcting one, a writer in every province the officer served in.
+Assignments are written in the commune's province. Responses are never cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from service.auth import policy
+from service.auth.errors import Forbidden
+from service.auth_deps import SignedInDep, WriterDep
+from service.db import audit, officer_writes
+from service.errors import BadRequest, NotFound, UnsupportedMediaType
+from service.routes.write_models import (
+    MERGE_PATCH,
+    OFFICER_PATCH_SCHEMA,
+    AssignmentEnd,
+    AssignmentIn,
+    OfficerIn,
+)
+
+router = APIRouter(tags=["officers"])
+PRIVATE = {"Cache-Control": "private, no-store"}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "a field the server cannot accept (named)"},
+    401: {"description": "no or a bad credential"},
+    403: {"description": "the role or its provinces do not allow this"},
+    404: {"description": "no such officer, assignment or commune"},
+    409: {"description": "a duplicate service number or an overlapping assignment"},
+}
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def _id(value: int, what: str) -> int:
+    if not 0 < value < 2**31:
+        raise NotFound(f"{what} {value} not found")
+    return value
+
+
+def _out(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+
+
+@router.post("/officers", status_code=201, summary="add an officer", responses=RESPONSES)
+def create_officer(
+    body: OfficerIn, request: Request, principal: WriterDep, response: Response
+) -> dict[str, Any]:
+    """Add an officer (writers not limited to provinces)."""
+    policy.require_write(principal, [])
+    with _engine(request).begin() as conn:
+        found = officer_writes.create_officer(conn, body.model_dump())
+        audit.record(conn, principal, "officer.create", "officer", found["id"], None, found)
+    response.headers.update(PRIVATE)
+    response.headers["Location"] = str(request.url_for("get_officer", officer_id=found["id"]))
+    return found
+
+
+@router.get("/officers/{officer_id}", summary="one officer", responses=RESPONSES)
+def get_officer(
+    officer_id: int, request: Request, principal: SignedInDep, response: Response
+) -> dict[str, Any]:
+    """An officer's record (personal data: signed-in roles allowed to see it)."""
+    with _engine(request).connect() as conn:
+        found = officer_writes.officer(conn, _id(officer_id, "officer"))
+        provinces = officer_writes.provinces_of_officer(conn, officer_id)
+    if found is None:
+        raise NotFound(f"officer {officer_id} not found")
+    if not policy.can_read_personal(principal, provinces):
+        raise Forbidden("this officer is outside the provinces you may read")
+    response.headers.update(PRIVATE)
+    return found
+
+
+@router.patch(
+    "/officers/{officer_id}",
+    summary="correct an officer (merge patch)",
+    responses=RESPONSES | {415: {"description": "not a merge patch"}},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {MERGE_PATCH: {"schema": OFFICER_PATCH_SCHEMA}}}
+    },
+)
+async def correct_officer(
+    officer_id: int, request: Request, principal: WriterDep
+) -> dict[str, Any]:
+    """Correct an officer's fields (RFC 7396: the fields given; null clears an optional one)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != MERGE_PATCH:
+        raise UnsupportedMediaType(f"PATCH takes {MERGE_PATCH}, not {media or 'no type'}")
+    try:
+        patch = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"the body is not JSON: {exc}") from None
+    if not isinstance(patch, dict):
+        raise BadRequest("a merge patch of an officer is a JSON object")
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_correct, request, principal, _id(officer_id, "officer"), patch)
+
+
+def _correct(
+    request: Request, principal: Any, officer_id: int, patch: dict[str, Any]
+) -> dict[str, Any]:
+    with _engine(request).begin() as conn:
+        current = officer_writes.officer(conn, officer_id)
+        if current is None:
+            raise NotFound(f"officer {officer_id} not found")
+        policy.require_write(principal, officer_writes.provinces_of_officer(conn, officer_id))
+        merged = {k: current[k] for k in officer_writes.OFFICER_FIELDS}
+        for k, v in patch.items():
+            merged[k] = v
+        try:
+            checked = OfficerIn.model_validate({k: v for k, v in merged.items() if v is not None})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise BadRequest(f"the corrected officer is not valid: {problems}") from None
+        before, after = officer_writes.correct_officer(
+            conn, officer_id, checked.model_dump() | {k: None for k, v in merged.items() if v is None}
+        )
+        audit.record(conn, principal, "officer.update", "officer", officer_id, before, after)
+    return after
+
+
+@router.post("/assignments", status_code=201, summary="assign an officer", responses=RESPONSES)
+def create_assignment(
+    body: AssignmentIn, request: Request, principal: WriterDep, response: Response
+) -> dict[str, Any]:
+    """Second an officer to a commune in a role; an overlap in that role is refused (409)."""
+    with _engine(request).begin() as conn:
+        province = officer_writes.commune_province(conn, body.era, body.commune_code)
+        policy.require_write(principal, [province])
+        found = officer_writes.assign(conn, body.model_dump())
+        audit.record(
+            conn, principal, "assignment.create", "officer_assignment", found["id"], None, found
+        )
+    response.headers.update(PRIVATE)
+    return _out(found)
+
+
+@router.post(
+    "/assignments/{assignment_id}/end",
+    summary="end an assignment",
+    responses=RESPONSES,
+)
+def end_assignment(
+    assignment_id: int, body: AssignmentEnd, request: Request, principal: WriterDep
+) -> dict[str, Any]:
+    """Set the end date of an assignment (the first day off the post)."""
+    with _engine(request).begin() as conn:
+        found = officer_writes.assignment(conn, _id(assignment_id, "assignment"))
+        if found is None:
+            raise NotFound(f"assignment {assignment_id} not found")
+        policy.require_write(principal, [(found["era"], found["province_code"])])
+        before, after = officer_writes.end_assignment(conn, assignment_id, body.end_date)
+        audit.record(
+            conn, principal, "assignment.end", "officer_assignment", assignment_id, before, after
+        )
+    return _out(after)
