@@ -13,7 +13,7 @@ from service.auth.policy import (
     require_signed_in,
     require_write,
 )
-from service.auth.principal import ANONYMOUS, Principal, ProvinceRef
+from service.auth.principal import ANONYMOUS, Principal, ProvinceRef, command_principal
 from service.auth.roles import ROLES, VIAS, Role, Via
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Unauthorized",
     "Via",
     "can_read_personal",
+    "command_principal",
     "in_scope",
     "require_admin",
     "require_role",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass, field
 
 from service.auth.roles import Role, Via
@@ -36,3 +37,16 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+
+
+def command_principal(via: Via = "cli", as_user: str | None = None) -> Principal:
+    """Who runs a command on the server: the OS user, and the ``--as NAME`` given (if any).
+
+    For the audit only: commands on the server are trusted (whoever runs them can reach the
+    database anyway), so no role is checked.
+    """
+    try:
+        os_user: str | None = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        os_user = None
+    return Principal(user=as_user, role=None, via=via, os_user=os_user)

@@ -63,11 +63,18 @@ def provinces(conn: Connection) -> None:
 
 
 def make_user(
-    conn: Connection, name: str, role: str, provinces: tuple[str, ...] = ()
+    conn: Connection,
+    name: str,
+    role: str,
+    provinces: tuple[str, ...] = (),
+    password: str | None = None,
 ) -> tuple[int, dict[str, str]]:
-    """Create a user with a token; ``(token id, Authorization header)``."""
+    """Create a user with a token; ``(token id, Authorization header)``.
+
+    Without ``password`` the user has none (token only): argon2 is slow on purpose.
+    """
     account_admin.create_user(
-        conn, CLI_ADMIN, name=name, role=role, provinces=provinces, password=PASSWORD
+        conn, CLI_ADMIN, name=name, role=role, provinces=provinces, password=password
     )
     listed, token = account_admin.create_token(conn, CLI_ADMIN, user=name, label=f"{name}-qgis")
     return listed.id, {"Authorization": f"Bearer {token}"}

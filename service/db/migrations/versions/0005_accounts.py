@@ -5,7 +5,7 @@ including the owner; PUBLIC loses those rights too, so an app role that is not t
 needs only ``GRANT SELECT, INSERT`` (see README, Accounts).
 
 Revision ID: accounts
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-29
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "accounts"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
