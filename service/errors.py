@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.errors import GeoError
+from service.auth.errors import Forbidden, TooManyAttempts, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,9 @@ STATUS_CODES: dict[type[Exception], int] = {
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
     GeoError: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
     SQLAlchemyError: 500,
 }
 
@@ -66,7 +70,9 @@ def add_exception_handlers(app: FastAPI) -> None:
             if status >= 500:
                 log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
                 return JSONResponse({"detail": "internal server error"}, status_code=status)
-            return JSONResponse({"detail": str(exc)}, status_code=status)
+            # Auth errors carry WWW-Authenticate or Retry-After.
+            headers: dict[str, str] | None = getattr(exc, "headers", None)
+            return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
         return handle
 
