@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,6 @@ from service.settings import Settings
 from service.vocabulary import ERAS
 
 if TYPE_CHECKING:
-    from service.auth.principal import Principal
     from service.ingest.problems import ImportReport
     from service.ingest.readers import Source
 
@@ -89,20 +87,8 @@ def register(sub: Any, handlers: dict[str, Any]) -> None:
     handlers["import"] = _import
 
 
-def import_principal(as_name: str | None) -> Principal:
-    """Who a command-line import is recorded for: ``--as NAME`` and the OS user."""
-    import getpass
-
-    from service.auth.principal import Principal
-
-    try:
-        os_user = getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (some containers)
-        os_user = f"uid {os.getuid()}"
-    return Principal(user=as_name, via="import", os_user=os_user)
-
-
 def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from service.auth.principal import command_principal
     from service.db.engine import make_engine
     from service.ingest.audited import audit_hook
     from service.ingest.runner import run_import
@@ -141,7 +127,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
             options,
             progress=progress,
             on_open=on_open,
-            on_commit=audit_hook(import_principal(args.as_name)),
+            on_commit=audit_hook(command_principal("import", as_user=args.as_name)),
         )
     except KeyboardInterrupt:
         print("interrupted: the import was rolled back, the database is unchanged", file=sys.stderr)

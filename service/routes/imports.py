@@ -10,7 +10,7 @@ across provinces, so they need an unlimited writer (``editor`` or ``admin``).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -34,7 +34,7 @@ SUFFIXES = {".csv", ".txt", ".geojson", ".json", ".gpkg", ".fgb", ".zip", ".shp"
 Kind = Literal["communes", "markers", "segments", "assignments", "border-communes", "provinces"]
 
 
-async def _counted(request: Request, limit: int) -> AsyncIterator[bytes]:
+async def _counted(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
     size = 0
     async for chunk in request.stream():
         size += len(chunk)

@@ -11,23 +11,20 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from service.auth import policy
 from service.auth_deps import SignedInDep, WriterDep
 from service.db import audit, inspections, marker_writes
 from service.db.schema_writes import MAX_PHOTO_BYTES, PHOTO_TYPES
+from service.deps import SessionDep
 from service.errors import BadRequest, NotFound, PayloadTooLarge
-from service.routes.marker_writes import ITEM, WRITE_RESPONSES, _marker_id
+from service.routes.marker_writes import ITEM, WRITE_RESPONSES, marker_id_of
 from service.routes.write_models import InspectionIn
+from service.routes.write_tx import reading, writing
 
 router = APIRouter(tags=["writes"])
 PRIVATE = {"Cache-Control": "private, no-store"}
-
-
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
 
 
 @router.post(
@@ -42,13 +39,14 @@ def add_inspection(
     body: InspectionIn,
     request: Request,
     principal: WriterDep,
+    session: SessionDep,
 ) -> dict[str, Any]:
     """Record what an inspection found; damaged/destroyed/restored/verified also go to the
     marker's status history."""
-    marker_id = _marker_id(featureId)
+    marker_id = marker_id_of(featureId)
     if body.inspected_on > dt.date.today():
         raise BadRequest(f"inspected_on {body.inspected_on.isoformat()} is in the future")
-    with _engine(request).begin() as conn:
+    with writing(session) as conn:
         if marker_writes.current_etag(conn, marker_id) is None:
             raise NotFound(f"feature {marker_id!r} not found in markers")
         policy.require_write(principal, marker_writes.provinces_of(conn, marker_id))
@@ -77,11 +75,12 @@ def list_inspections(
     featureId: str,  # noqa: N803 - OGC's parameter name
     request: Request,
     principal: SignedInDep,
+    session: SessionDep,
     response: Response,
 ) -> list[dict[str, Any]]:
     """Inspections of a marker, latest first (signed-in users)."""
-    marker_id = _marker_id(featureId)
-    with _engine(request).connect() as conn:
+    marker_id = marker_id_of(featureId)
+    with reading(session) as conn:
         if marker_writes.state(conn, marker_id) is None:
             raise NotFound(f"feature {marker_id!r} not found in markers")
         rows = inspections.of_marker(conn, marker_id)
@@ -91,10 +90,14 @@ def list_inspections(
 
 @router.get("/inspections/{inspection_id}", summary="one inspection", operation_id="getInspection")
 def get_inspection(
-    inspection_id: int, request: Request, principal: SignedInDep, response: Response
+    inspection_id: int,
+    request: Request,
+    principal: SignedInDep,
+    session: SessionDep,
+    response: Response,
 ) -> dict[str, Any]:
     """One inspection with the ids of its photos (signed-in users)."""
-    with _engine(request).connect() as conn:
+    with reading(session) as conn:
         found = inspections.get(conn, inspection_id) if 0 < inspection_id < 2**31 else None
     if found is None:
         raise NotFound(f"inspection {inspection_id} not found")
@@ -124,11 +127,13 @@ async def read_limited(request: Request, limit: int, what: str) -> bytes:
     summary="add a photo to an inspection",
     operation_id="addPhoto",
     responses={
-        413: {"description": "over 10 MB"},
-        415: {"description": "neither JPEG nor PNG"},
-        409: {"description": "the inspection has 5 photos already"},
-    }
-    | WRITE_RESPONSES,
+        **WRITE_RESPONSES,
+        **{
+            413: {"description": "over 10 MB"},
+            415: {"description": "neither JPEG nor PNG"},
+            409: {"description": "the inspection has 5 photos already"},
+        },
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -136,25 +141,29 @@ async def read_limited(request: Request, limit: int, what: str) -> bytes:
         }
     },
 )
-async def add_photo(inspection_id: int, request: Request, principal: WriterDep) -> dict[str, Any]:
+async def add_photo(
+    inspection_id: int, request: Request, principal: WriterDep, session: SessionDep
+) -> dict[str, Any]:
     """Add a JPEG or PNG photo (the body, at most 10 MB) to an inspection (at most 5)."""
     data = await read_limited(request, MAX_PHOTO_BYTES, "the photo")
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(_store_photo, request, principal, inspection_id, data)
+    return await run_in_threadpool(_store_photo, session, principal, inspection_id, data)
 
 
 def _store_photo(
-    request: Request, principal: Any, inspection_id: int, data: bytes
+    session: Session, principal: Any, inspection_id: int, data: bytes
 ) -> dict[str, Any]:
     inspections.photo_type(data)  # 413/415 before anything else
-    with _engine(request).begin() as conn:
+    with writing(session) as conn:
         if not 0 < inspection_id < 2**31:
             raise NotFound(f"inspection {inspection_id} not found")
         marker_id = inspections.marker_of(conn, inspection_id)
         policy.require_write(principal, marker_writes.provinces_of(conn, marker_id))
         stored = inspections.add_photo(conn, inspection_id, data)
-        audit.record(conn, principal, "photo.create", "inspection_photo", stored["id"], None, stored)
+        audit.record(
+            conn, principal, "photo.create", "inspection_photo", stored["id"], None, stored
+        )
     return stored
 
 
@@ -166,11 +175,11 @@ def _store_photo(
     responses={200: {"content": {t: {} for t in PHOTO_TYPES}}},
 )
 def get_photo(
-    inspection_id: int, photo_id: int, request: Request, principal: SignedInDep
+    inspection_id: int, photo_id: int, request: Request, principal: SignedInDep, session: SessionDep
 ) -> Response:
     """The photo's bytes (signed-in users only)."""
     if not (0 < inspection_id < 2**31 and 0 < photo_id < 2**31):
         raise NotFound(f"photo {photo_id} of inspection {inspection_id} not found")
-    with _engine(request).connect() as conn:
+    with reading(session) as conn:
         media_type, data = inspections.photo(conn, inspection_id, photo_id)
     return Response(data, media_type=media_type, headers=PRIVATE)

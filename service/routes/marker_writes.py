@@ -17,7 +17,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from geo.area import check_point
 from geo.crs import source_crs, to_wgs84, transform_description
@@ -26,9 +27,10 @@ from service.auth_deps import WriterDep
 from service.db import audit, marker_writes
 from service.db.features import get_feature
 from service.db.marker_writes import MarkerFields
+from service.deps import SessionDep
 from service.errors import BadRequest, NotFound, PreconditionRequired, UnsupportedMediaType
 from service.ogc.collections import get_collection
-from service.ogc.links import GEOJSON
+from service.ogc.links import GEOJSON, base_url, url
 from service.ogc.params import parse_feature_query
 from service.ogc.render import feature_bytes
 from service.routes.write_models import (
@@ -37,6 +39,7 @@ from service.routes.write_models import (
     MarkerFeature,
     StatusEvent,
 )
+from service.routes.write_tx import reading, writing
 
 router = APIRouter(tags=["writes"])
 ITEMS = "/collections/markers/items"
@@ -65,12 +68,7 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-def _marker_id(feature_id: str) -> int:
+def marker_id_of(feature_id: str) -> int:
     try:
         value = int(feature_id)
     except ValueError:
@@ -123,7 +121,8 @@ def _feature_response(
     f = get_feature(conn, parse_feature_query(coll, {}, today=day), str(marker_id), day)
     headers = {"ETag": etag, "Cache-Control": "no-store"}
     if status == 201:
-        headers["Location"] = str(request.url_for("getFeature_markers", featureId=marker_id))
+        base = base_url(request.app.state.settings.base_url, str(request.base_url))
+        headers["Location"] = url(base, f"{ITEMS}/{marker_id}")
     return Response(feature_bytes(f), status_code=status, media_type=GEOJSON, headers=headers)
 
 
@@ -141,13 +140,16 @@ def _need_if_match(if_match: str | None, marker_id: int) -> str:
     summary="markers: create a marker",
     operation_id="createFeature_markers",
     response_class=Response,
-    responses={201: {"description": "created; Location names it, ETag versions it"}}
-    | WRITE_RESPONSES,
+    responses={
+        **WRITE_RESPONSES,
+        **{201: {"description": "created; Location names it, ETag versions it"}},
+    },
 )
 def create_marker(
     feature: MarkerFeature,
     request: Request,
     principal: WriterDep,
+    session: SessionDep,
     content_crs: ContentCrs = None,
 ) -> Response:
     """Create a marker (and its first status event when ``status`` is given)."""
@@ -155,7 +157,7 @@ def create_marker(
     p = feature.properties
     if (p.status is None) != (p.status_date is None):
         raise BadRequest("status and status_date go together")
-    with _engine(request).begin() as conn:
+    with writing(session) as conn:
         policy.require_write(
             principal, marker_writes.provinces_at(conn, fields.border_code, fields.lon, fields.lat)
         )
@@ -163,9 +165,7 @@ def create_marker(
         if p.status is not None and p.status_date is not None:
             marker_writes.add_event(conn, marker_id, p.status, p.status_date)
             after = marker_writes.state(conn, marker_id) or after
-        audit.record(
-            conn, principal, "marker.create", "marker", marker_id, None, _view(after)
-        )
+        audit.record(conn, principal, "marker.create", "marker", marker_id, None, _view(after))
         return _feature_response(conn, request, marker_id, 201, marker_writes.etag_of(after))
 
 
@@ -175,6 +175,7 @@ def _view(s: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def _replace(
     request: Request,
+    session: Session,
     principal: Any,
     marker_id: int,
     if_match: str,
@@ -186,7 +187,7 @@ def _replace(
     moved_on = feature.properties.moved_on or dt.date.today()
     if moved_on > dt.date.today():
         raise BadRequest(f"moved_on {moved_on.isoformat()} is in the future")
-    with _engine(request).begin() as conn:
+    with writing(session) as conn:
         provinces = marker_writes.provinces_of(conn, marker_id) | marker_writes.provinces_at(
             conn, fields.border_code, fields.lon, fields.lat
         )
@@ -203,20 +204,23 @@ def _replace(
     summary="markers: replace a marker",
     operation_id="replaceFeature_markers",
     response_class=Response,
-    responses={200: {"description": "replaced; the new ETag"}} | WRITE_RESPONSES,
+    responses={**WRITE_RESPONSES, **{200: {"description": "replaced; the new ETag"}}},
 )
 def replace_marker(
     featureId: str,  # noqa: N803 - OGC's parameter name
     feature: MarkerFeature,
     request: Request,
     principal: WriterDep,
+    session: SessionDep,
     if_match: IfMatch = None,
     content_crs: ContentCrs = None,
 ) -> Response:
     """Replace a marker; a new position keeps the former one in its history."""
-    marker_id = _marker_id(featureId)
+    marker_id = marker_id_of(featureId)
     seen = _need_if_match(if_match, marker_id)
-    return _replace(request, principal, marker_id, seen, feature, content_crs, "marker.replace")
+    return _replace(
+        request, session, principal, marker_id, seen, feature, content_crs, "marker.replace"
+    )
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -258,8 +262,13 @@ def _stored_feature(s: dict[str, Any]) -> dict[str, Any]:
     summary="markers: update a marker (merge patch)",
     operation_id="updateFeature_markers",
     response_class=Response,
-    responses={200: {"description": "updated; the new ETag"}, 415: {"description": "not a merge patch"}}
-    | WRITE_RESPONSES,
+    responses={
+        **WRITE_RESPONSES,
+        **{
+            200: {"description": "updated; the new ETag"},
+            415: {"description": "not a merge patch"},
+        },
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -271,10 +280,11 @@ async def update_marker(
     featureId: str,  # noqa: N803 - OGC's parameter name
     request: Request,
     principal: WriterDep,
+    session: SessionDep,
     if_match: IfMatch = None,
 ) -> Response:
     """Update some fields of a marker (RFC 7396 merge patch, CRS84 coordinates)."""
-    marker_id = _marker_id(featureId)
+    marker_id = marker_id_of(featureId)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != MERGE_PATCH:
         raise UnsupportedMediaType(f"PATCH takes {MERGE_PATCH}, not {media or 'no type'}")
@@ -287,13 +297,20 @@ async def update_marker(
         raise BadRequest("a merge patch of a marker is a JSON object")
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(_apply_patch, request, principal, marker_id, seen, patch)
+    return await run_in_threadpool(
+        _apply_patch, request, session, principal, marker_id, seen, patch
+    )
 
 
 def _apply_patch(
-    request: Request, principal: Any, marker_id: int, seen: str, patch: dict[str, Any]
+    request: Request,
+    session: Session,
+    principal: Any,
+    marker_id: int,
+    seen: str,
+    patch: dict[str, Any],
 ) -> Response:
-    with _engine(request).connect() as conn:
+    with reading(session) as conn:
         s = marker_writes.state(conn, marker_id)
     if s is None or s["retired_on"] is not None:
         raise NotFound(f"feature {marker_id!r} not found in markers")
@@ -305,7 +322,7 @@ def _apply_patch(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise BadRequest(f"the patched marker is not valid: {problems}") from None
-    return _replace(request, principal, marker_id, seen, feature, None, "marker.update")
+    return _replace(request, session, principal, marker_id, seen, feature, None, "marker.update")
 
 
 @router.delete(
@@ -314,24 +331,25 @@ def _apply_patch(
     summary="markers: retire a marker",
     operation_id="deleteFeature_markers",
     response_class=Response,
-    responses={204: {"description": "retired (kept, with its end date)"}} | WRITE_RESPONSES,
+    responses={**WRITE_RESPONSES, **{204: {"description": "retired (kept, with its end date)"}}},
 )
 def retire_marker(
     featureId: str,  # noqa: N803 - OGC's parameter name
     request: Request,
     principal: WriterDep,
+    session: SessionDep,
     if_match: IfMatch = None,
     retired_on: dt.date | None = None,
     note: str | None = None,
 ) -> Response:
     """Retire a marker: from ``retired_on`` (default today) it leaves the collection; its
     record and history stay."""
-    marker_id = _marker_id(featureId)
+    marker_id = marker_id_of(featureId)
     seen = _need_if_match(if_match, marker_id)
     on = retired_on or dt.date.today()
     if on > dt.date.today():
         raise BadRequest(f"retired_on {on.isoformat()} is in the future")
-    with _engine(request).begin() as conn:
+    with writing(session) as conn:
         if marker_writes.state(conn, marker_id) is None:
             raise NotFound(f"feature {marker_id!r} not found in markers")
         policy.require_write(principal, marker_writes.provinces_of(conn, marker_id))
@@ -354,12 +372,13 @@ def add_event(
     event: StatusEvent,
     request: Request,
     principal: WriterDep,
+    session: SessionDep,
 ) -> dict[str, Any]:
     """Append a status event (planted, verified, damaged, restored, ...) to a marker."""
-    marker_id = _marker_id(featureId)
+    marker_id = marker_id_of(featureId)
     if event.date > dt.date.today():
         raise BadRequest(f"date {event.date.isoformat()} is in the future")
-    with _engine(request).begin() as conn:
+    with writing(session) as conn:
         if marker_writes.state(conn, marker_id) is None:
             raise NotFound(f"feature {marker_id!r} not found in markers")
         policy.require_write(principal, marker_writes.provinces_of(conn, marker_id))

@@ -14,13 +14,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from service.auth import policy
 from service.auth.errors import Forbidden
 from service.auth_deps import SignedInDep, WriterDep
 from service.db import audit, officer_writes
+from service.deps import SessionDep
 from service.errors import BadRequest, NotFound, UnsupportedMediaType
+from service.ogc.links import base_url, url
 from service.routes.write_models import (
     MERGE_PATCH,
     OFFICER_PATCH_SCHEMA,
@@ -28,6 +30,7 @@ from service.routes.write_models import (
     AssignmentIn,
     OfficerIn,
 )
+from service.routes.write_tx import reading, writing
 
 router = APIRouter(tags=["officers"])
 PRIVATE = {"Cache-Control": "private, no-store"}
@@ -38,11 +41,6 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such officer, assignment or commune"},
     409: {"description": "a duplicate service number or an overlapping assignment"},
 }
-
-
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
 
 
 def _id(value: int, what: str) -> int:
@@ -57,24 +55,29 @@ def _out(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/officers", status_code=201, summary="add an officer", responses=RESPONSES)
 def create_officer(
-    body: OfficerIn, request: Request, principal: WriterDep, response: Response
+    body: OfficerIn, request: Request, principal: WriterDep, session: SessionDep, response: Response
 ) -> dict[str, Any]:
     """Add an officer (writers not limited to provinces)."""
     policy.require_write(principal, [])
-    with _engine(request).begin() as conn:
+    with writing(session) as conn:
         found = officer_writes.create_officer(conn, body.model_dump())
         audit.record(conn, principal, "officer.create", "officer", found["id"], None, found)
     response.headers.update(PRIVATE)
-    response.headers["Location"] = str(request.url_for("get_officer", officer_id=found["id"]))
+    base = base_url(request.app.state.settings.base_url, str(request.base_url))
+    response.headers["Location"] = url(base, f"/officers/{found['id']}")
     return found
 
 
 @router.get("/officers/{officer_id}", summary="one officer", responses=RESPONSES)
 def get_officer(
-    officer_id: int, request: Request, principal: SignedInDep, response: Response
+    officer_id: int,
+    request: Request,
+    principal: SignedInDep,
+    session: SessionDep,
+    response: Response,
 ) -> dict[str, Any]:
     """An officer's record (personal data: signed-in roles allowed to see it)."""
-    with _engine(request).connect() as conn:
+    with reading(session) as conn:
         found = officer_writes.officer(conn, _id(officer_id, "officer"))
         provinces = officer_writes.provinces_of_officer(conn, officer_id)
     if found is None:
@@ -90,11 +93,14 @@ def get_officer(
     summary="correct an officer (merge patch)",
     responses=RESPONSES | {415: {"description": "not a merge patch"}},
     openapi_extra={
-        "requestBody": {"required": True, "content": {MERGE_PATCH: {"schema": OFFICER_PATCH_SCHEMA}}}
+        "requestBody": {
+            "required": True,
+            "content": {MERGE_PATCH: {"schema": OFFICER_PATCH_SCHEMA}},
+        }
     },
 )
 async def correct_officer(
-    officer_id: int, request: Request, principal: WriterDep
+    officer_id: int, request: Request, principal: WriterDep, session: SessionDep
 ) -> dict[str, Any]:
     """Correct an officer's fields (RFC 7396: the fields given; null clears an optional one)."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -108,13 +114,13 @@ async def correct_officer(
         raise BadRequest("a merge patch of an officer is a JSON object")
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(_correct, request, principal, _id(officer_id, "officer"), patch)
+    return await run_in_threadpool(_correct, session, principal, _id(officer_id, "officer"), patch)
 
 
 def _correct(
-    request: Request, principal: Any, officer_id: int, patch: dict[str, Any]
+    session: Session, principal: Any, officer_id: int, patch: dict[str, Any]
 ) -> dict[str, Any]:
-    with _engine(request).begin() as conn:
+    with writing(session) as conn:
         current = officer_writes.officer(conn, officer_id)
         if current is None:
             raise NotFound(f"officer {officer_id} not found")
@@ -130,7 +136,9 @@ def _correct(
             )
             raise BadRequest(f"the corrected officer is not valid: {problems}") from None
         before, after = officer_writes.correct_officer(
-            conn, officer_id, checked.model_dump() | {k: None for k, v in merged.items() if v is None}
+            conn,
+            officer_id,
+            checked.model_dump() | {k: None for k, v in merged.items() if v is None},
         )
         audit.record(conn, principal, "officer.update", "officer", officer_id, before, after)
     return after
@@ -138,10 +146,14 @@ def _correct(
 
 @router.post("/assignments", status_code=201, summary="assign an officer", responses=RESPONSES)
 def create_assignment(
-    body: AssignmentIn, request: Request, principal: WriterDep, response: Response
+    body: AssignmentIn,
+    request: Request,
+    principal: WriterDep,
+    session: SessionDep,
+    response: Response,
 ) -> dict[str, Any]:
     """Second an officer to a commune in a role; an overlap in that role is refused (409)."""
-    with _engine(request).begin() as conn:
+    with writing(session) as conn:
         province = officer_writes.commune_province(conn, body.era, body.commune_code)
         policy.require_write(principal, [province])
         found = officer_writes.assign(conn, body.model_dump())
@@ -158,10 +170,14 @@ def create_assignment(
     responses=RESPONSES,
 )
 def end_assignment(
-    assignment_id: int, body: AssignmentEnd, request: Request, principal: WriterDep
+    assignment_id: int,
+    body: AssignmentEnd,
+    request: Request,
+    principal: WriterDep,
+    session: SessionDep,
 ) -> dict[str, Any]:
     """Set the end date of an assignment (the first day off the post)."""
-    with _engine(request).begin() as conn:
+    with writing(session) as conn:
         found = officer_writes.assignment(conn, _id(assignment_id, "assignment"))
         if found is None:
             raise NotFound(f"assignment {assignment_id} not found")

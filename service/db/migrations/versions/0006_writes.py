@@ -1,7 +1,7 @@
 """Writes: marker versions and retirement, position history, inspections with photos.
 
 Revision ID: writes
-Revises: 0004
+Revises: accounts
 Create Date: 2026-11-29
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from geoalchemy2 import Geometry
 
 revision: str = "writes"
-down_revision: str | None = "0004"
+down_revision: str | None = "accounts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
