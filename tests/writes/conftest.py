@@ -11,9 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, text
 
 from service.settings import Settings
-from tests.conftest import drop_database, migrated_database
-
 from tests.auth.conftest import seed_principals, seed_provinces
+from tests.conftest import drop_database, migrated_database
 from tests.maps.conftest import seed_small
 
 CAO_BANG_LINE = "SRID=4326;MULTILINESTRING((105.6 22.8,105.9 22.85))"
