@@ -21,8 +21,6 @@ CAO_BANG_LINE = "SRID=4326;MULTILINESTRING((105.6 22.8,105.9 22.85))"
 def seed_writes(conn: Connection) -> None:
     """The small database, and marker CN 700 on a Cao Bằng segment in both eras."""
     seed_small(conn)
-    # seed_small gives officers explicit ids; the sequence must move past them.
-    conn.execute(text("SELECT setval('officer_id_seq', (SELECT max(id) FROM officer))"))
     conn.execute(
         text(
             "INSERT INTO province (era, code, name, unit_type) VALUES"
