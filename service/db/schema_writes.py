@@ -29,6 +29,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.models import Base
 
+# Tables of this module, all referencing markers: a demo rebuild empties them too.
+WRITE_TABLES = ("marker_position", "inspection_photo", "inspection")
 INSPECTION_FINDINGS = ("intact", "damaged", "destroyed", "displaced", "restored", "verified")
 # Findings that are a step of the marker's life cycle: appended to marker_event.
 FINDING_EVENTS = {
