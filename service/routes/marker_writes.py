@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
@@ -34,6 +35,7 @@ from service.ogc.links import GEOJSON, base_url, url
 from service.ogc.params import parse_feature_query
 from service.ogc.render import feature_bytes
 from service.routes.write_models import (
+    EARLIEST,
     MERGE_PATCH,
     MERGE_PATCH_SCHEMA,
     MarkerFeature,
@@ -95,6 +97,8 @@ def _fields(feature: MarkerFeature, content_crs: str | None) -> MarkerFields:
         }
     else:
         lon, lat = x, y
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise BadRequest(f"geometry: ({x}, {y}) cannot be transformed to WGS 84")
     check_point(lon, lat)
     return MarkerFields(
         border_code=p.border,
@@ -347,8 +351,10 @@ def retire_marker(
     marker_id = marker_id_of(featureId)
     seen = _need_if_match(if_match, marker_id)
     on = retired_on or dt.date.today()
-    if on > dt.date.today():
-        raise BadRequest(f"retired_on {on.isoformat()} is in the future")
+    if not EARLIEST <= on <= dt.date.today():
+        raise BadRequest(f"retired_on {on.isoformat()} is not between 1885 and today")
+    if note is not None and "\x00" in note:
+        raise BadRequest("note: must not contain NUL characters")
     with writing(session) as conn:
         if marker_writes.state(conn, marker_id) is None:
             raise NotFound(f"feature {marker_id!r} not found in markers")
