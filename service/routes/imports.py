@@ -26,6 +26,7 @@ from service.auth.principal import Principal
 from service.auth_deps import WriterDep
 from service.errors import BadRequest, PayloadTooLarge
 from service.ingest.options import DEFAULT_MAX_BORDER_DISTANCE_M, ImportOptions
+from service.routes.write_support import check_declared_length
 
 router = APIRouter(tags=["imports"])
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -87,11 +88,7 @@ async def import_file(
 ) -> JSONResponse:
     """Check an uploaded file row by row and import it in one transaction (all or nothing)."""
     policy.require_role(principal, {"editor", "admin"})
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
-        raise PayloadTooLarge(
-            f"the upload is {int(declared):,} bytes; at most {MAX_UPLOAD_BYTES:,} (200 MB)"
-        )
+    check_declared_length(request, MAX_UPLOAD_BYTES, "the upload (200 MB at most)")
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise BadRequest("send the file as multipart/form-data, in a part named 'file'")
     parser = MultiPartParser(

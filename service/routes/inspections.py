@@ -18,10 +18,10 @@ from service.auth_deps import SignedInDep, WriterDep
 from service.db import audit, inspections, marker_writes
 from service.db.schema_writes import MAX_PHOTO_BYTES, PHOTO_TYPES
 from service.deps import SessionDep
-from service.errors import BadRequest, NotFound, PayloadTooLarge
+from service.errors import BadRequest, NotFound
 from service.routes.marker_writes import ITEM, WRITE_RESPONSES, marker_id_of
 from service.routes.write_models import InspectionIn
-from service.routes.write_tx import reading, writing
+from service.routes.write_support import db_id, jsonable, read_limited, reading, writing
 
 router = APIRouter(tags=["writes"])
 PRIVATE = {"Cache-Control": "private, no-store"}
@@ -59,11 +59,7 @@ def add_inspection(
             body.note,
         )
         audit.record(conn, principal, "inspection.create", "inspection", found["id"], None, found)
-    return _jsonable(found)
-
-
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+    return jsonable(found)
 
 
 @router.get(
@@ -85,7 +81,7 @@ def list_inspections(
             raise NotFound(f"feature {marker_id!r} not found in markers")
         rows = inspections.of_marker(conn, marker_id)
     response.headers.update(PRIVATE)
-    return [_jsonable(r) for r in rows]
+    return [jsonable(r) for r in rows]
 
 
 @router.get("/inspections/{inspection_id}", summary="one inspection", operation_id="getInspection")
@@ -98,27 +94,11 @@ def get_inspection(
 ) -> dict[str, Any]:
     """One inspection with the ids of its photos (signed-in users)."""
     with reading(session) as conn:
-        found = inspections.get(conn, inspection_id) if 0 < inspection_id < 2**31 else None
+        found = inspections.get(conn, db_id(inspection_id, "inspection"))
     if found is None:
         raise NotFound(f"inspection {inspection_id} not found")
     response.headers.update(PRIVATE)
-    return _jsonable(found)
-
-
-async def read_limited(request: Request, limit: int, what: str) -> bytes:
-    """The request body, refused (413) from ``Content-Length`` before reading, or as soon as
-    more than ``limit`` bytes have streamed in."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"{what} is {int(declared):,} bytes; at most {limit:,} are accepted")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"{what} is over {limit:,} bytes, the most accepted")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return jsonable(found)
 
 
 @router.post(
@@ -148,7 +128,8 @@ async def add_photo(
     data = await read_limited(request, MAX_PHOTO_BYTES, "the photo")
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(_store_photo, session, principal, inspection_id, data)
+    inspection = db_id(inspection_id, "inspection")
+    return await run_in_threadpool(_store_photo, session, principal, inspection, data)
 
 
 def _store_photo(
@@ -156,8 +137,6 @@ def _store_photo(
 ) -> dict[str, Any]:
     inspections.photo_type(data)  # 413/415 before anything else
     with writing(session) as conn:
-        if not 0 < inspection_id < 2**31:
-            raise NotFound(f"inspection {inspection_id} not found")
         marker_id = inspections.marker_of(conn, inspection_id)
         policy.require_write(principal, marker_writes.provinces_of(conn, marker_id))
         stored = inspections.add_photo(conn, inspection_id, data)
@@ -178,8 +157,8 @@ def get_photo(
     inspection_id: int, photo_id: int, request: Request, principal: SignedInDep, session: SessionDep
 ) -> Response:
     """The photo's bytes (signed-in users only)."""
-    if not (0 < inspection_id < 2**31 and 0 < photo_id < 2**31):
-        raise NotFound(f"photo {photo_id} of inspection {inspection_id} not found")
     with reading(session) as conn:
-        media_type, data = inspections.photo(conn, inspection_id, photo_id)
+        media_type, data = inspections.photo(
+            conn, db_id(inspection_id, "inspection"), db_id(photo_id, "photo")
+        )
     return Response(data, media_type=media_type, headers=PRIVATE)

@@ -12,7 +12,6 @@ Each request is one transaction: the province check, the change and its audit ro
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from typing import Annotated, Any
 
@@ -29,19 +28,25 @@ from service.db import audit, marker_writes
 from service.db.features import get_feature
 from service.db.marker_writes import MarkerFields
 from service.deps import SessionDep
-from service.errors import BadRequest, NotFound, PreconditionRequired, UnsupportedMediaType
+from service.errors import BadRequest, NotFound, PreconditionRequired
 from service.ogc.collections import get_collection
 from service.ogc.links import GEOJSON, base_url, url
 from service.ogc.params import parse_feature_query
 from service.ogc.render import feature_bytes
 from service.routes.write_models import (
     EARLIEST,
-    MERGE_PATCH,
     MERGE_PATCH_SCHEMA,
     MarkerFeature,
     StatusEvent,
 )
-from service.routes.write_tx import reading, writing
+from service.routes.write_support import (
+    MERGE_PATCH,
+    db_id,
+    problems,
+    read_merge_patch,
+    reading,
+    writing,
+)
 
 router = APIRouter(tags=["writes"])
 ITEMS = "/collections/markers/items"
@@ -71,13 +76,8 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def marker_id_of(feature_id: str) -> int:
-    try:
-        value = int(feature_id)
-    except ValueError:
-        raise NotFound(f"feature {feature_id!r} not found in markers") from None
-    if not 0 < value < 2**31:
-        raise NotFound(f"feature {feature_id!r} not found in markers")
-    return value
+    """A marker id from the path (404 for anything that cannot be one)."""
+    return db_id(feature_id, "feature")
 
 
 def _fields(feature: MarkerFeature, content_crs: str | None) -> MarkerFields:
@@ -289,16 +289,8 @@ async def update_marker(
 ) -> Response:
     """Update some fields of a marker (RFC 7396 merge patch, CRS84 coordinates)."""
     marker_id = marker_id_of(featureId)
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != MERGE_PATCH:
-        raise UnsupportedMediaType(f"PATCH takes {MERGE_PATCH}, not {media or 'no type'}")
+    patch = await read_merge_patch(request, "a marker")
     seen = _need_if_match(if_match, marker_id)
-    try:
-        patch = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"the body is not JSON: {exc}") from None
-    if not isinstance(patch, dict):
-        raise BadRequest("a merge patch of a marker is a JSON object")
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(
@@ -322,10 +314,7 @@ def _apply_patch(
     try:
         feature = MarkerFeature.model_validate(merged)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise BadRequest(f"the patched marker is not valid: {problems}") from None
+        raise BadRequest(f"the patched marker is not valid: {problems(exc)}") from None
     return _replace(request, session, principal, marker_id, seen, feature, None, "marker.update")
 
 

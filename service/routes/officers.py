@@ -8,8 +8,6 @@ Assignments are written in the commune's province. Responses are never cached.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -21,16 +19,23 @@ from service.auth.errors import Forbidden
 from service.auth_deps import SignedInDep, WriterDep
 from service.db import audit, officer_writes
 from service.deps import SessionDep
-from service.errors import BadRequest, NotFound, UnsupportedMediaType
+from service.errors import BadRequest, NotFound
 from service.ogc.links import base_url, url
 from service.routes.write_models import (
-    MERGE_PATCH,
     OFFICER_PATCH_SCHEMA,
     AssignmentEnd,
     AssignmentIn,
     OfficerIn,
 )
-from service.routes.write_tx import reading, writing
+from service.routes.write_support import (
+    MERGE_PATCH,
+    db_id,
+    jsonable,
+    problems,
+    read_merge_patch,
+    reading,
+    writing,
+)
 
 router = APIRouter(tags=["officers"])
 PRIVATE = {"Cache-Control": "private, no-store"}
@@ -41,16 +46,6 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such officer, assignment or commune"},
     409: {"description": "a duplicate service number or an overlapping assignment"},
 }
-
-
-def _id(value: int, what: str) -> int:
-    if not 0 < value < 2**31:
-        raise NotFound(f"{what} {value} not found")
-    return value
-
-
-def _out(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
 
 
 @router.post("/officers", status_code=201, summary="add an officer", responses=RESPONSES)
@@ -78,7 +73,7 @@ def get_officer(
 ) -> dict[str, Any]:
     """An officer's record (personal data: signed-in roles allowed to see it)."""
     with reading(session) as conn:
-        found = officer_writes.officer(conn, _id(officer_id, "officer"))
+        found = officer_writes.officer(conn, db_id(officer_id, "officer"))
         provinces = officer_writes.provinces_of_officer(conn, officer_id)
     if found is None:
         raise NotFound(f"officer {officer_id} not found")
@@ -103,18 +98,12 @@ async def correct_officer(
     officer_id: int, request: Request, principal: WriterDep, session: SessionDep
 ) -> dict[str, Any]:
     """Correct an officer's fields (RFC 7396: the fields given; null clears an optional one)."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != MERGE_PATCH:
-        raise UnsupportedMediaType(f"PATCH takes {MERGE_PATCH}, not {media or 'no type'}")
-    try:
-        patch = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"the body is not JSON: {exc}") from None
-    if not isinstance(patch, dict):
-        raise BadRequest("a merge patch of an officer is a JSON object")
+    patch = await read_merge_patch(request, "an officer")
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(_correct, session, principal, _id(officer_id, "officer"), patch)
+    return await run_in_threadpool(
+        _correct, session, principal, db_id(officer_id, "officer"), patch
+    )
 
 
 def _correct(
@@ -131,10 +120,7 @@ def _correct(
         try:
             checked = OfficerIn.model_validate({k: v for k, v in merged.items() if v is not None})
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
-            raise BadRequest(f"the corrected officer is not valid: {problems}") from None
+            raise BadRequest(f"the corrected officer is not valid: {problems(exc)}") from None
         before, after = officer_writes.correct_officer(
             conn,
             officer_id,
@@ -161,7 +147,7 @@ def create_assignment(
             conn, principal, "assignment.create", "officer_assignment", found["id"], None, found
         )
     response.headers.update(PRIVATE)
-    return _out(found)
+    return jsonable(found)
 
 
 @router.post(
@@ -178,7 +164,7 @@ def end_assignment(
 ) -> dict[str, Any]:
     """Set the end date of an assignment (the first day off the post)."""
     with writing(session) as conn:
-        found = officer_writes.assignment(conn, _id(assignment_id, "assignment"))
+        found = officer_writes.assignment(conn, db_id(assignment_id, "assignment"))
         if found is None:
             raise NotFound(f"assignment {assignment_id} not found")
         policy.require_write(principal, [(found["era"], found["province_code"])])
@@ -186,4 +172,4 @@ def end_assignment(
         audit.record(
             conn, principal, "assignment.end", "officer_assignment", assignment_id, before, after
         )
-    return _out(after)
+    return jsonable(after)

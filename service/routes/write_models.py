@@ -78,7 +78,6 @@ class MarkerFeature(Strict):
     id: Any = None  # ignored: the server gives ids
 
 
-MERGE_PATCH = "application/merge-patch+json"
 MERGE_PATCH_SCHEMA: dict[str, Any] = {
     "description": "RFC 7396 merge patch of the marker Feature: fields given replace the"
     " stored ones, null removes an optional field.",
