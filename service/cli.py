@@ -90,15 +90,21 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 
 def _plugins() -> list[Callable[[argparse._SubParsersAction, dict[str, Handler]], None]]:
-    """Sub-commands owned by other modules (demo data, imports, exports, maps).
+    """Sub-commands owned by other modules (demo data, imports, exports, maps, accounts).
 
     Each module keeps its heavy imports inside its handlers, so ``bordermap db`` stays quick.
     """
-    from service import export_cli, maps_cli
+    from service import auth_cli, export_cli, maps_cli
     from service.demo import cli as demo_cli
     from service.ingest import cli as ingest_cli
 
-    return [demo_cli.register, ingest_cli.register, export_cli.register, maps_cli.register]
+    return [
+        demo_cli.register,
+        ingest_cli.register,
+        export_cli.register,
+        maps_cli.register,
+        auth_cli.register,
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
