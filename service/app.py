@@ -11,7 +11,17 @@ from fastapi.middleware.gzip import GZipMiddleware
 from service.db.engine import make_engine, make_sessionmaker
 from service.errors import add_exception_handlers
 from service.etag import ETagMiddleware
-from service.routes import account, audit, coverage, docs, health, ogc, progress, spatial
+from service.routes import (
+    account,
+    audit,
+    coverage,
+    docs,
+    health,
+    ogc,
+    progress,
+    signin,
+    spatial,
+)
 from service.routes import maps as maps_routes
 from service.settings import Settings
 
@@ -53,4 +63,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(maps_routes.router)
     app.include_router(account.router)
     app.include_router(audit.router)
+    app.include_router(signin.router)
     return app
