@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from service.app import create_app
-from service.cli import main
+from service.commands.main import main
 from service.db import audit
 from service.db.audit import AuditQuery
 from service.settings import Settings
+from service.web.app import create_app
 from tests.auth.conftest import seed_provinces
 
 from ..conftest import drop_database, migrated_database

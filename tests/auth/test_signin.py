@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 
 from service.auth.passwords import hash_password, verify_password
 from service.auth.throttle import FAILURE_DELAY_S
-from service.auth_deps import WriterDep
+from service.web.auth_deps import WriterDep
 from tests.auth.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.db
