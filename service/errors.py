@@ -1,17 +1,11 @@
-"""service.errors: domain errors and the one table mapping them to HTTP statuses."""
+"""service.errors: the errors BorderMap reports to people, raised by any layer.
+
+The web app maps them to HTTP statuses in one table (:mod:`service.web.errors`); the
+commands print their message on one line (:func:`service.commands.main.main`). Free of
+imports, so the command line catches them without loading SQLAlchemy.
+"""
 
 from __future__ import annotations
-
-import logging
-
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
-
-from geo.errors import GeoError
-from service.auth.errors import Forbidden, TooManyAttempts, Unauthorized
-
-log = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -24,6 +18,13 @@ class NotFound(ServiceError):
 
 class BadRequest(ServiceError):
     """A query parameter or body the service cannot accept; the message names it."""
+
+
+class DatabaseNotReady(ServiceError):
+    """The database is unreachable, lacks an extension, or lacks the schema.
+
+    The message is one line that names the cause and what to run about it.
+    """
 
 
 class Conflict(ServiceError):
@@ -46,35 +47,26 @@ class UnsupportedMediaType(ServiceError):
     """A body of a type the route does not take (e.g. a photo that is neither JPEG nor PNG)."""
 
 
-STATUS_CODES: dict[type[Exception], int] = {
-    NotFound: 404,
-    BadRequest: 400,
-    Conflict: 409,
-    PreconditionRequired: 428,
-    PreconditionFailed: 412,
-    PayloadTooLarge: 413,
-    UnsupportedMediaType: 415,
-    GeoError: 400,
-    Unauthorized: 401,
-    Forbidden: 403,
-    TooManyAttempts: 429,
-    SQLAlchemyError: 500,
-}
+class Unauthorized(ServiceError):
+    """No credential, or one that is unknown, expired, revoked or of a disabled user (401).
+
+    Never says which, nor whether a user name exists; never holds the credential.
+    """
+
+    def __init__(self, message: str = "sign-in required: send a valid bearer token") -> None:
+        super().__init__(message)
+        # RFC 6750 / 9110: a 401 names the scheme to use.
+        self.headers = {"WWW-Authenticate": 'Bearer realm="bordermap"'}
 
 
-def add_exception_handlers(app: FastAPI) -> None:
-    """Register one JSON handler per entry of ``STATUS_CODES``."""
+class Forbidden(ServiceError):
+    """A known principal whose role or provinces do not allow the request (403)."""
 
-    def _handler(status: int):  # type: ignore[no-untyped-def]
-        async def handle(request: Request, exc: Exception) -> JSONResponse:
-            if status >= 500:
-                log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-                return JSONResponse({"detail": "internal server error"}, status_code=status)
-            # Auth errors carry WWW-Authenticate or Retry-After.
-            headers: dict[str, str] | None = getattr(exc, "headers", None)
-            return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
-        return handle
+class TooManyAttempts(ServiceError):
+    """Too many failed sign-ins for a name or an address (429, with Retry-After)."""
 
-    for exc_type, status in STATUS_CODES.items():
-        app.add_exception_handler(exc_type, _handler(status))
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+        self.headers = {"Retry-After": str(retry_after_s)}

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from service.auth.errors import Forbidden, Unauthorized
 from service.auth.principal import Principal, ProvinceRef
 from service.auth.roles import ADMINS, READERS, SCOPED, WRITERS, Role
+from service.errors import Forbidden, Unauthorized
 
 
 def require_signed_in(p: Principal) -> None:

@@ -15,7 +15,6 @@ import json
 import sqlite3
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pyogrio
@@ -212,24 +211,3 @@ def read_natural_earth() -> NaturalEarth:
     if missing:
         raise SourceError(f"Natural Earth layer lacks {sorted(missing)}")
     return NaturalEarth(outlines=outlines, version=version)
-
-
-@lru_cache(maxsize=4)
-def reference_codes(level: str, era: str) -> frozenset[str]:
-    """GSO codes of the provinces or communes of an era as ``vietnamadminunits`` lists them.
-
-    The package is BorderMap's reference list of units (pre-2025: 10,035 commune codes,
-    post-2025: 3,321); importers refuse codes that are neither in it nor in the database.
-    """
-    table = {"pre2025": "admin_units_legacy", "post2025": "admin_units"}[era]
-    column = {"province": "provinceCode", "commune": "wardCode"}[level]
-    db = _package_dir("vietnamadminunits") / "data" / "dataset.db"
-    if not db.is_file():
-        raise SourceError(f"vietnamadminunits data file missing: {db}")
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        # table and column come from the constant maps above, never from input.
-        rows = con.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL")
-        return frozenset(str(r[0]) for r in rows)
-    finally:
-        con.close()

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, create_engine, text
 
-from service import account_admin
 from service.auth.principal import Principal
+from service.db import account_admin
 from service.settings import Settings
 
 from ..conftest import drop_database
@@ -131,7 +131,7 @@ def matrix(server_url: str) -> Iterator[Matrix]:
     For tests that need every route to work as served (maps use their own transaction
     settings, which a rolled-back shared connection cannot give).
     """
-    from service.app import create_app
+    from service.web.app import create_app
 
     url = make_small_db(server_url)
     eng = create_engine(url)

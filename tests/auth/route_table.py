@@ -96,6 +96,11 @@ ROUTES: dict[tuple[str, str], Case] = {
     # Accounts.
     ("GET", "/account"): Case("/account", SIGNED_IN),
     ("GET", "/audit"): Case("/audit", ADMIN_ONLY),
+    # Sign-in pages: a bad bearer token is refused wherever the credential is read.
+    ("GET", "/login"): Case("/login", expect(200, 200, 200, 200, 200, 401)),
+    # No login CSRF cookie and field: refused before anything else (tests/auth/test_signin.py).
+    ("POST", "/login"): Case("/login", expect(403, 403, 403, 403, 403, 403)),
+    ("POST", "/logout"): Case("/logout", expect(200, 200, 200, 200, 200, 401)),
 }
 
 for _c in OGC_COLLECTIONS:

@@ -6,9 +6,8 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from service import account_admin
 from service.auth.credentials import digest
-from service.db import accounts, audit
+from service.db import account_admin, accounts, audit
 from service.db.audit import AuditQuery
 from tests.auth.conftest import CLI_ADMIN, PASSWORD
 

@@ -86,7 +86,7 @@ def test_approximate_border_line_is_named_not_the_file(
 def test_own_export_imports_back_unchanged(
     demo_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, fmt: str
 ) -> None:
-    from service.cli import main
+    from service.commands.main import main
 
     monkeypatch.setenv("BORDERMAP_DATABASE_URL", demo_db_url)
     out = tmp_path / f"{kind}.{fmt}"
@@ -108,7 +108,7 @@ def test_own_export_imports_back_unchanged(
 def test_reimport_of_export_writes_nothing(
     ingest_url: str, ingest_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service.cli import main
+    from service.commands.main import main
 
     monkeypatch.setenv("BORDERMAP_DATABASE_URL", ingest_url)
     rows = [

@@ -82,7 +82,7 @@ def make_write_db(server_url: str) -> tuple[str, dict[str, dict[str, str]]]:
 @pytest.fixture
 def served(server_url: str) -> Iterator[Served]:
     """A fresh write database per test and the app on it (in process)."""
-    from service.app import create_app
+    from service.web.app import create_app
 
     url, headers = make_write_db(server_url)
     app = create_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]

@@ -23,7 +23,7 @@ ITEMS = "/collections/markers/items"
 @pytest.fixture
 def own_server(server_url: str) -> Iterator[tuple[str, str, dict[str, dict[str, str]]]]:
     """uvicorn on a free loopback port, on a write database of its own (never the demo's)."""
-    from service.app import create_app
+    from service.web.app import create_app
 
     url, headers = make_write_db(server_url)
     with socket.socket() as s:

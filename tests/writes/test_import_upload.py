@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
-from service.routes import imports
+from service.web.routes import imports
 from tests.ingest.conftest import db_state
 from tests.writes.conftest import Served
 
@@ -103,7 +103,7 @@ def test_too_large_is_413_before_and_while_reading(
 def test_cli_import_is_audited_with_as_and_os_user(
     served: Served, conn: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service.cli import main
+    from service.commands.main import main
 
     monkeypatch.setenv("BORDERMAP_DATABASE_URL", served.url)
     path = tmp_path / "cli.csv"
