@@ -26,6 +26,7 @@ from service.auth.principal import Principal
 from service.errors import BadRequest, PayloadTooLarge
 from service.ingest.options import DEFAULT_MAX_BORDER_DISTANCE_M, ImportOptions
 from service.web.auth_deps import WriterDep
+from service.web.deps import SessionDep
 from service.web.routes.write_support import check_declared_length
 
 router = APIRouter(tags=["imports"])
@@ -73,6 +74,7 @@ async def _counted(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
 async def import_file(
     request: Request,
     principal: WriterDep,
+    session: SessionDep,
     kind: Kind,
     era: Literal["pre2025", "post2025"] = "post2025",
     crs: str | None = None,
@@ -88,6 +90,9 @@ async def import_file(
 ) -> JSONResponse:
     """Check an uploaded file row by row and import it in one transaction (all or nothing)."""
     policy.require_role(principal, {"editor", "admin"})
+    # The principal is known: free the request's connection while the file uploads and
+    # imports (the import has a transaction of its own).
+    session.close()
     check_declared_length(request, MAX_UPLOAD_BYTES, "the upload (200 MB at most)")
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise BadRequest("send the file as multipart/form-data, in a part named 'file'")
