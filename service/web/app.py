@@ -15,7 +15,22 @@ from service.web.errors import add_exception_handlers
 from service.web.etag import ETagMiddleware
 from service.web.page_cache import MapCache
 from service.web.read_routing import ReadRoutingMiddleware
-from service.web.routes import coverage, docs, health, ogc, progress, spatial, tiles
+from service.web.routes import (
+    account,
+    audit,
+    coverage,
+    docs,
+    health,
+    imports,
+    inspections,
+    marker_writes,
+    officers,
+    ogc,
+    progress,
+    signin,
+    spatial,
+    tiles,
+)
 from service.web.routes import maps as maps_routes
 
 
@@ -59,4 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)
+    app.include_router(account.router)
+    app.include_router(audit.router)
+    app.include_router(signin.router)
+    for writes in (marker_writes, inspections, officers, imports):
+        app.include_router(writes.router)
     return app

@@ -13,7 +13,19 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.errors import GeoError
-from service.errors import BadRequest, DatabaseNotReady, NotFound
+from service.errors import (
+    BadRequest,
+    Conflict,
+    DatabaseNotReady,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    PreconditionRequired,
+    TooManyAttempts,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +33,15 @@ log = logging.getLogger(__name__)
 STATUS_CODES: dict[type[Exception], int] = {
     NotFound: 404,
     BadRequest: 400,
+    Conflict: 409,
+    PreconditionRequired: 428,
+    PreconditionFailed: 412,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     GeoError: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
     DatabaseNotReady: 503,
     SQLAlchemyError: 500,
 }
@@ -35,7 +55,9 @@ def add_exception_handlers(app: FastAPI) -> None:
             if status >= 500:
                 log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
                 return JSONResponse({"detail": "internal server error"}, status_code=status)
-            return JSONResponse({"detail": str(exc)}, status_code=status)
+            # Auth errors carry WWW-Authenticate or Retry-After.
+            headers: dict[str, str] | None = getattr(exc, "headers", None)
+            return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
         return handle
 
