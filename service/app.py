@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.gzip import GZipMiddleware
 
 from service.db.engine import make_engine, make_sessionmaker
 from service.errors import add_exception_handlers
-from service.etag import ETagMiddleware
+from service.export_http import ExportSlots
+from service.middleware import add_middleware
 from service.routes import coverage, docs, health, ogc, progress, spatial
 from service.routes import maps as maps_routes
 from service.settings import Settings
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.export_slots = ExportSlots(settings.max_concurrent_exports)
         try:
             yield
         finally:
@@ -40,9 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    # Level 5, not Starlette's 9: a 7 MB GeoJSON page compresses 2.6x faster, 3% bigger.
-    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
-    app.add_middleware(ETagMiddleware)  # outermost: a 304 skips gzip and the routes
+    add_middleware(app, settings)
     add_exception_handlers(app)
     app.include_router(health.router)
     app.include_router(docs.router)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection, Engine
 
-from service import export
+from service import export_http
 from service.db.features import count_matched, features_json, features_page, get_feature
 from service.errors import BadRequest
 from service.ogc import html
@@ -89,8 +89,10 @@ def _items_handler(coll: Collection) -> Any:
         )
         base = base_url(settings.base_url, str(request.base_url))
         if q.fmt in EXPORT_FORMATS:
-            engine: Engine = request.app.state.engine
-            return export.http_response(engine, q, day)
+            state = request.app.state
+            return export_http.http_response(
+                state.engine, q, day, state.export_slots, settings.max_export_bytes
+            )
         with connection(request) as conn:
             if q.fmt != "html":
                 returned, text = features_json(conn, q, day)

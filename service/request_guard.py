@@ -1,0 +1,119 @@
+"""service.request_guard: refuse, before any route runs, requests no route should see.
+
+- An untrusted ``Host`` header (not in ``Settings.trusted_hosts``): 400. Absolute links are
+  built from the request's base URL when ``BORDERMAP_BASE_URL`` is not set, so a forged
+  ``Host: evil.example`` would otherwise reach links in cacheable responses.
+- A NUL character in the path or in any query parameter's name or value: 400 naming it.
+  PostgreSQL text cannot hold NUL, so such a value would fail in the driver (a 500), and
+  no parameter of BorderMap has a use for one.
+- A body larger than ``Settings.max_body_bytes``: 413, from ``Content-Length`` before the
+  body is read, or while a chunked body is read.
+
+Pure ASGI (no ``BaseHTTPMiddleware``): a request that passes costs a few dict lookups.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.errors import PayloadTooLarge
+
+
+def host_name(host: str) -> str:
+    """The host part of a ``Host`` header value, lower case, without port or IPv6 brackets."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host[1:]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def nul_parameter(query_string: bytes) -> str | None:
+    """The name of the first query parameter whose name or value holds a NUL, else None."""
+    if b"%00" not in query_string and b"\x00" not in query_string:
+        return None
+    text = query_string.decode("latin-1")
+    for name, value in parse_qsl(text, keep_blank_values=True, encoding="utf-8"):
+        if "\x00" in name:
+            return name.replace("\x00", "\\0")
+        if "\x00" in value:
+            return name
+    return None
+
+
+class RequestGuard:
+    """Pure ASGI middleware refusing bad hosts, NUL characters and oversized bodies."""
+
+    def __init__(self, app: ASGIApp, *, trusted_hosts: frozenset[str], max_body: int) -> None:
+        self.app = app
+        self.any_host = "*" in trusted_hosts
+        self.hosts = trusted_hosts
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        problem = self._problem(scope)
+        if problem is not None:
+            status, message = problem
+            await _refuse(send, status, message)
+            return
+        chunked = any(k == b"transfer-encoding" for k, _ in scope["headers"])
+        if not chunked:
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise PayloadTooLarge(f"request body larger than {self.max_body} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+    def _problem(self, scope: Scope) -> tuple[int, str] | None:
+        host = length = None
+        for key, value in scope["headers"]:
+            if key == b"host":
+                host = value.decode("latin-1")
+            elif key == b"content-length":
+                length = value
+        if host is not None and not self.any_host and host_name(host) not in self.hosts:
+            # The value is not echoed: it is exactly what must not reach a response.
+            return 400, (
+                "Host: this host name is not served here; the operator lists served names"
+                " in BORDERMAP_ALLOWED_HOSTS or BORDERMAP_BASE_URL"
+            )
+        if "\x00" in scope["path"]:
+            return 400, "path: contains a NUL character"
+        name = nul_parameter(scope.get("query_string", b""))
+        if name is not None:
+            return 400, f"{name}: contains a NUL character"
+        if length is not None:
+            if not length.isdigit():
+                return 400, "Content-Length: not a number"
+            if int(length) > self.max_body:
+                return 413, f"request body larger than {self.max_body} bytes"
+        return None
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    body = json.dumps({"detail": message}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
