@@ -25,17 +25,25 @@ def database_url(settings: Settings) -> str:
     return cluster_for(settings).url
 
 
-def make_engine(settings: Settings, url: str | None = None) -> Engine:
-    """A pooled sync engine (geopandas needs sync; FastAPI runs sync routes in threads)."""
+def make_engine(
+    settings: Settings, url: str | None = None, *, timeout_ms: int | None = None
+) -> Engine:
+    """A pooled sync engine (geopandas needs sync; FastAPI runs sync routes in threads).
+
+    ``timeout_ms`` is every statement's time limit (default ``statement_timeout_ms``);
+    the web app passes ``public_statement_timeout_ms``. It is set once per connection, at
+    connect, so a request pays no extra round trip for it; work that may run longer lifts
+    it for its own transaction with ``SET LOCAL statement_timeout``. Stale connections
+    (after a PostgreSQL restart) are replaced at checkout by the pre-ping.
+    """
+    timeout = settings.statement_timeout_ms if timeout_ms is None else timeout_ms
     return create_engine(
         url or database_url(settings),
         pool_size=settings.pool_size,
         pool_pre_ping=True,
         # JIT off: PostGIS functions carry high cost estimates, so the planner compiles
         # queries that run in milliseconds, for seconds (6 s on /progress/segments).
-        connect_args={
-            "options": f"-c statement_timeout={settings.statement_timeout_ms} -c jit=off"
-        },
+        connect_args={"options": f"-c statement_timeout={timeout} -c jit=off"},
     )
 
 
