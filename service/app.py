@@ -11,9 +11,10 @@ from service.db.engine import make_engine, make_sessionmaker
 from service.errors import add_exception_handlers
 from service.export_http import ExportSlots
 from service.middleware import add_middleware
-from service.routes import coverage, docs, health, ogc, progress, spatial
+from service.routes import coverage, docs, health, metrics, ogc, progress, spatial
 from service.routes import maps as maps_routes
 from service.settings import Settings
+from service.telemetry import Metrics, configure_logging
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_json)
         engine = make_engine(settings, timeout_ms=settings.public_statement_timeout_ms)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
@@ -41,9 +43,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    add_middleware(app, settings)
+    app.state.metrics = Metrics(app.state)
+    add_middleware(app, settings, app.state.metrics)
     add_exception_handlers(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(docs.router)
     app.mount(docs.STATIC_PREFIX, docs.static_app(), name="api-static")
     app.include_router(ogc.make_router(settings))

@@ -1,5 +1,6 @@
 """service.middleware: the app's middleware stack, outermost first, all pure ASGI.
 
+0. :class:`~service.telemetry.Telemetry`: request id, metrics, the access log line.
 1. :class:`~service.security_headers.SecurityHeaders`: nosniff, frame and referrer
    policies, a CSP, on every response (refusals below included).
 2. :class:`~service.request_guard.RequestGuard`: untrusted Host, NUL characters and
@@ -22,9 +23,10 @@ from service.etag import ETagMiddleware
 from service.request_guard import RequestGuard
 from service.security_headers import SecurityHeaders, origin_of
 from service.settings import Settings
+from service.telemetry import Metrics, Telemetry
 
 
-def add_middleware(app: FastAPI, settings: Settings) -> None:
+def add_middleware(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
     """Install the stack above on ``app`` (``add_middleware`` wraps: innermost first)."""
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
     app.add_middleware(ETagMiddleware)
@@ -40,3 +42,4 @@ def add_middleware(app: FastAPI, settings: Settings) -> None:
         RequestGuard, trusted_hosts=settings.trusted_hosts, max_body=settings.max_body_bytes
     )
     app.add_middleware(SecurityHeaders, images=origin_of(settings.tiles_url))
+    app.add_middleware(Telemetry, metrics=metrics)
