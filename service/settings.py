@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     cors_origins: CommaList = Field(
         default=[], description="origins allowed to call the API from a browser; none by default"
     )
-    max_body_bytes: int = Field(default=1 << 20, description="largest request body accepted")
+    max_body_bytes: int = Field(default=32 << 20, description="largest request body accepted")
     max_concurrent_exports: int = Field(
         default=2, description="GeoPackage/FlatGeobuf files written at once; more get 503"
     )
