@@ -1,6 +1,6 @@
 """Staying up: a PostgreSQL restart, an unmigrated database, a runaway query (issue 12).
 
-The restart test starts its own PostgreSQL server (``service.localdb``: initdb in a temp
+The restart test starts its own PostgreSQL server (``service.db.localdb``: initdb in a temp
 folder, a free loopback port, as the ``postgres`` user when root), serves the app on it,
 stops and starts that server, and checks that requests recover: 503 while it is down
 (never 500), 200 again once it is back, with no failure beyond the outage itself.
@@ -16,10 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
-from service import localdb
-from service.app import create_app
-from service.db import migrate
+from service.db import localdb, migrate
 from service.settings import Settings
+from service.web.app import create_app
 
 from .conftest import need
 

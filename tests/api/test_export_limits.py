@@ -15,9 +15,9 @@ import pyogrio
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.export_http import TEMP_PREFIX
 from service.settings import Settings
+from service.web.app import create_app
+from service.web.exports import TEMP_PREFIX
 
 pytestmark = pytest.mark.db
 
@@ -53,7 +53,7 @@ def test_client_going_away_stops_the_write_and_removes_the_file(
 ) -> None:
     before = _export_dirs()
     url = urlsplit(live_server)
-    caplog.set_level(logging.INFO, logger="service.export_http")
+    caplog.set_level(logging.INFO, logger="service.web.exports")
     with socket.create_connection((url.hostname, url.port)) as sock:
         sock.sendall(
             f"GET {BIG.format(fmt=fmt)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode("ascii")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.db, pytest.mark.slow]
 MAX_EXAMPLES = 10
 
 
-def test_no_server_error(live_server: str) -> None:
+def test_no_server_error(live_server: str, tmp_path: Path) -> None:
     cmd = [
         sys.executable,
         "-m",
@@ -36,7 +37,8 @@ def test_no_server_error(live_server: str) -> None:
         "--generation-deterministic",
         "--no-color",
     ]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    # In tmp_path: schemathesis writes its .schemathesis/ folder in the working directory.
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=tmp_path)
     report = run.stdout + run.stderr
     assert run.returncode == 0, report[-6000:]
     tested = re.search(r"Tested: (\d+)", report)

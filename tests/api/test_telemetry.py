@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from service.app import create_app
 from service.settings import Settings
-from service.telemetry import JsonFormatter, masked_query
+from service.web.app import create_app
+from service.web.telemetry import JsonFormatter, masked_query
 
 pytestmark = pytest.mark.db
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
 from service.settings import Settings
+from service.web.app import create_app
 
 pytestmark = pytest.mark.db
 
@@ -148,7 +148,7 @@ def test_refusals_carry_the_headers_too(strict: TestClient) -> None:
 
 
 def test_map_page_allows_exactly_its_inline_scripts(strict: TestClient) -> None:
-    from service.security_headers import script_hashes
+    from service.web.security_headers import script_hashes
 
     r = strict.get("/maps/markers")
     hashes = script_hashes(r.text)
