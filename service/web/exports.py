@@ -1,4 +1,4 @@
-"""service.export_http: exports served over HTTP, bounded and cancelled with their client.
+"""service.web.exports: exports served over HTTP, bounded and cancelled with their client.
 
 CSV streams as it is read (a client that goes away stops the stream). GeoPackage and
 FlatGeobuf need a file (GDAL seeks back into it), so :class:`FileExport`:

@@ -1,13 +1,13 @@
-"""service.middleware: the app's middleware stack, outermost first, all pure ASGI.
+"""service.web.middleware: the app's middleware stack, outermost first, all pure ASGI.
 
-0. :class:`~service.telemetry.Telemetry`: request id, metrics, the access log line.
-1. :class:`~service.security_headers.SecurityHeaders`: nosniff, frame and referrer
+0. :class:`~service.web.telemetry.Telemetry`: request id, metrics, the access log line.
+1. :class:`~service.web.security_headers.SecurityHeaders`: nosniff, frame and referrer
    policies, a CSP, on every response (refusals below included).
-2. :class:`~service.request_guard.RequestGuard`: untrusted Host, NUL characters and
+2. :class:`~service.web.request_guard.RequestGuard`: untrusted Host, NUL characters and
    oversized bodies refused before anything else runs.
 3. Starlette's ``CORSMiddleware``: only ``Settings.cors_origins`` (none by default);
    preflight requests are answered here.
-4. :class:`~service.etag.ETagMiddleware`: a matching If-None-Match is a 304 before gzip
+4. :class:`~service.web.etag.ETagMiddleware`: a matching If-None-Match is a 304 before gzip
    and the routes.
 5. ``GZipMiddleware`` at level 1: the 1,000-commune page (694 kB) compresses in 2.1 ms
    to 78 kB, against 4.8 ms to 65 kB at level 5 (the former setting) and more at

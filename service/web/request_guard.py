@@ -1,4 +1,4 @@
-"""service.request_guard: refuse, before any route runs, requests no route should see.
+"""service.web.request_guard: refuse, before any route runs, requests no route should see.
 
 - An untrusted ``Host`` header (not in ``Settings.trusted_hosts``): 400. Absolute links are
   built from the request's base URL when ``BORDERMAP_BASE_URL`` is not set, so a forged

@@ -1,4 +1,4 @@
-"""service.security_headers: browser security headers on every response, and page CSPs.
+"""service.web.security_headers: browser security headers on every response, and page CSPs.
 
 Every response gets ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``,
 ``Referrer-Policy: no-referrer`` and, unless the route set its own, a

@@ -1,4 +1,4 @@
-"""service.telemetry: request ids, one JSON log line per request, Prometheus metrics.
+"""service.web.telemetry: request ids, one JSON log line per request, Prometheus metrics.
 
 :class:`Telemetry` (pure ASGI, outermost) gives every request an id (the client's
 ``X-Request-Id`` when it is a short token, else a new one), echoes it in the response,
