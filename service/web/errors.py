@@ -7,12 +7,14 @@ timeout is a 503 with Retry-After (:func:`database_unavailable`), not a 500.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from psycopg import errors as pg_errors
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from starlette.types import Send
 
 from geo.errors import GeoError
 from service.errors import (
@@ -71,3 +73,13 @@ def add_exception_handlers(app: FastAPI) -> None:
 
     for exc_type, status in STATUS_CODES.items():
         app.add_exception_handler(exc_type, _handler(status))
+
+
+async def send_error(send: Send, status: int, message: str, retry_after: int | None = None) -> None:
+    """Answer ``{"detail": message}`` from pure ASGI code (before or outside the routes)."""
+    body = json.dumps({"detail": message}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    if retry_after is not None:
+        headers.append((b"retry-after", b"%d" % retry_after))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -14,7 +14,6 @@ FlatGeobuf need a file (GDAL seeks back into it), so :class:`FileExport`:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import shutil
@@ -32,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 from service.ogc.links import EXPORT_TYPES
 from service.ogc.params import ItemsQuery
 from service.outputs.export import iter_csv, write_ogr
-from service.web.errors import database_unavailable
+from service.web.errors import database_unavailable, send_error
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ class FileExport(Response):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.slots.try_take():
-            await _json(send, 503, "too many exports are being written; retry shortly", True)
+            await send_error(send, 503, "too many exports are being written; retry shortly", 5)
             return
         folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
         try:
@@ -148,14 +147,14 @@ class FileExport(Response):
                     f"the {self.q.fmt} file would exceed {self.max_bytes} bytes"
                     " (BORDERMAP_MAX_EXPORT_BYTES); narrow the request (bbox, filter, properties)"
                 )
-                await _json(send, 413, message)
+                await send_error(send, 413, message)
                 return
             unavailable = database_unavailable(exc)
             if unavailable is not None:
-                await _json(send, 503, str(unavailable), True)
+                await send_error(send, 503, str(unavailable), unavailable.retry_after)
                 return
             log.error("export of %s failed", self.q.collection.id, exc_info=exc)
-            await _json(send, 500, "internal server error")
+            await send_error(send, 500, "internal server error")
             return
         self.headers["content-length"] = str(path.stat().st_size)
         await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
@@ -163,12 +162,3 @@ class FileExport(Response):
             while block := f.read(CHUNK):
                 await send({"type": "http.response.body", "body": block, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
-
-
-async def _json(send: Send, status: int, message: str, retry: bool = False) -> None:
-    body = json.dumps({"detail": message}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-    if retry:
-        headers.append((b"retry-after", b"5"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

@@ -14,12 +14,12 @@ Pure ASGI (no ``BaseHTTPMiddleware``): a request that passes costs a few dict lo
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import PayloadTooLarge
+from service.web.errors import send_error
 
 
 def host_name(host: str) -> str:
@@ -59,7 +59,7 @@ class RequestGuard:
         problem = self._problem(scope)
         if problem is not None:
             status, message = problem
-            await _refuse(send, status, message)
+            await send_error(send, status, message)
             return
         chunked = any(k == b"transfer-encoding" for k, _ in scope["headers"])
         if not chunked:
@@ -102,18 +102,3 @@ class RequestGuard:
             if int(length) > self.max_body:
                 return 413, f"request body larger than {self.max_body} bytes"
         return None
-
-
-async def _refuse(send: Send, status: int, message: str) -> None:
-    body = json.dumps({"detail": message}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
