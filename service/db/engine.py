@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.settings import Settings
@@ -45,18 +44,6 @@ def make_engine(
         # JIT off: PostGIS functions carry high cost estimates, so the planner compiles
         # queries that run in milliseconds, for seconds (6 s on /progress/segments).
         connect_args={"options": f"-c statement_timeout={timeout} -c jit=off"},
-    )
-
-
-def make_async_engine(settings: Settings, *, timeout_ms: int) -> AsyncEngine:
-    """The async twin of :func:`make_engine` (psycopg's async connections, same session
-    settings, pre-ping), for the hot read paths that run on the event loop: no threadpool
-    hop per request, and no GIL hand-offs between the loop and worker threads."""
-    return create_async_engine(
-        database_url(settings),
-        pool_size=settings.pool_size,
-        pool_pre_ping=True,
-        connect_args={"options": f"-c statement_timeout={timeout_ms} -c jit=off"},
     )
 
 

@@ -39,7 +39,6 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Session
 
 from service.db.cql2_sql import compile_filter
@@ -287,16 +286,10 @@ def _id_value(q: FeatureQuery, feature_id: str) -> int | str:
     return feature_id
 
 
-async def get_feature(
-    db: AsyncConnection, q: FeatureQuery, feature_id: str, today: dt.date
-) -> FeatureText:
-    """One feature by id (under the dates of ``q``), or NotFound.
-
-    Async: the single-feature route runs on the event loop (see its handler).
-    """
+def get_feature(db: Executor, q: FeatureQuery, feature_id: str, today: dt.date) -> FeatureText:
+    """One feature by id (under the dates of ``q``), or NotFound."""
     values = {**bind_values(q, today), "fid": _id_value(q, feature_id)}
-    result = await db.execute(statement(shape_of(q, "feature")), values)
-    row = result.first()
+    row = db.execute(statement(shape_of(q, "feature")), values).first()
     if row is None:
         raise NotFound(f"feature {feature_id!r} not found in {q.collection.id}")
     return FeatureText(*row)

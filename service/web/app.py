@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service.db.engine import make_async_engine, make_engine, make_sessionmaker
+from service.db.engine import make_engine, make_sessionmaker
 from service.settings import Settings
 from service.web.errors import add_exception_handlers
 from service.web.exports import ExportSlots
@@ -25,10 +25,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_json)
-        timeout = settings.public_statement_timeout_ms
-        engine = make_engine(settings, timeout_ms=timeout)
+        engine = make_engine(settings, timeout_ms=settings.public_statement_timeout_ms)
         app.state.engine = engine
-        app.state.async_engine = make_async_engine(settings, timeout_ms=timeout)
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.export_slots = ExportSlots(settings.max_concurrent_exports)
         app.state.map_cache = MapCache()
@@ -36,7 +34,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             engine.dispose()
-            await app.state.async_engine.dispose()
 
     app = FastAPI(
         title="BorderMap",

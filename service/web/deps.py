@@ -7,13 +7,12 @@ handler) and the map cache all come from ``app.state``, set up by
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import Session
 
 from service.settings import Settings
@@ -35,14 +34,6 @@ def connection(request: Request) -> Iterator[Connection]:
     """
     engine: Engine = request.app.state.engine
     with engine.connect() as conn:
-        yield conn
-
-
-@asynccontextmanager
-async def async_connection(request: Request) -> AsyncIterator[AsyncConnection]:
-    """A pooled async connection, for handlers that run on the event loop (``async def``)."""
-    engine: AsyncEngine = request.app.state.async_engine
-    async with engine.connect() as conn:
         yield conn
 
 

@@ -135,24 +135,17 @@ class _StateCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         """Pool use, export slots and map-cache counters."""
-        pools = [
-            (name, engine.pool)
-            for name in ("engine", "async_engine")
-            if (engine := getattr(self.state, name, None)) is not None
-        ]
-        if pools:
-            used = GaugeMetricFamily(
-                "bordermap_db_pool_checked_out", "Database connections in use", labels=["pool"]
+        engine = getattr(self.state, "engine", None)
+        if engine is not None:
+            pool = engine.pool
+            yield GaugeMetricFamily(
+                "bordermap_db_pool_checked_out",
+                "Database connections in use",
+                value=pool.checkedout(),
             )
-            size = GaugeMetricFamily(
-                "bordermap_db_pool_size", "Configured pool size", labels=["pool"]
+            yield GaugeMetricFamily(
+                "bordermap_db_pool_size", "Configured pool size", value=pool.size()
             )
-            for name, pool in pools:
-                label = "async" if name == "async_engine" else "sync"
-                used.add_metric([label], pool.checkedout())
-                size.add_metric([label], pool.size())
-            yield used
-            yield size
         slots = getattr(self.state, "export_slots", None)
         if slots is not None:
             yield GaugeMetricFamily(

@@ -26,7 +26,7 @@ from service.ogc.params import (
 from service.ogc.render import feature_bytes, feature_collection_text
 from service.settings import Settings
 from service.web import exports
-from service.web.deps import async_connection, connection, get_settings
+from service.web.deps import connection, get_settings
 from service.web.routes.ogc_openapi import (
     FEATURE_RESPONSES,
     ITEMS_RESPONSES,
@@ -111,10 +111,7 @@ def _items_handler(coll: Collection) -> Any:
 
 
 def _feature_handler(coll: Collection) -> Any:
-    # On the event loop with an async connection: one small query, so a threadpool hop
-    # (and the GIL hand-offs between loop and threads under concurrent clients) would
-    # cost more than the query itself.
-    async def feature(
+    def feature(
         featureId: str,  # noqa: N803 - OGC's parameter name
         request: Request,
     ) -> Response:
@@ -122,8 +119,8 @@ def _feature_handler(coll: Collection) -> Any:
         day = today()
         q = parse_feature_query(coll, single_params(request), today=day)
         base = base_url(settings.base_url, str(request.base_url))
-        async with async_connection(request) as conn:
-            f = await get_feature(conn, q, featureId, day)
+        with connection(request) as conn:
+            f = get_feature(conn, q, featureId, day)
         path = f"/collections/{coll.id}/items/{featureId}"
         fmt = "html" if q.fmt == "html" else "json"
         links = [
