@@ -119,7 +119,7 @@ def _feature_handler(coll: Collection) -> Any:
         day = today()
         q = parse_feature_query(coll, single_params(request), today=day)
         base = base_url(settings.base_url, str(request.base_url))
-        with connection(request) as conn:
+        with connection(request, one_statement=True) as conn:
             f = get_feature(conn, q, featureId, day)
         path = f"/collections/{coll.id}/items/{featureId}"
         fmt = "html" if q.fmt == "html" else "json"
