@@ -100,3 +100,27 @@ def test_the_command_line_keeps_the_long_limit(demo_db_url: str) -> None:
             shown = conn.execute(text("SHOW statement_timeout")).scalar_one()
         engine.dispose()
         assert shown == (f"{expected // 1000}s" if expected % 1000 == 0 else f"{expected}ms")
+
+
+def test_idle_connection_killed_behind_the_pools_back_is_replaced(demo_db_url: str) -> None:
+    import time
+
+    from sqlalchemy import text
+
+    from service.db.engine import PING_IDLE_S, make_engine
+
+    settings = Settings(_env_file=None, database_url=demo_db_url)  # type: ignore[call-arg]
+    engine = make_engine(settings)
+    admin = make_engine(settings)
+    try:
+        with engine.connect() as conn:
+            first = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": first})
+        time.sleep(PING_IDLE_S + 0.2)
+        with engine.connect() as conn:  # pinged at checkout, replaced: no error
+            second = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        assert second != first
+    finally:
+        engine.dispose()
+        admin.dispose()

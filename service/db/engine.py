@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.settings import Settings
+
+PING_IDLE_S = 1.0
 
 
 def database_url(settings: Settings) -> str:
@@ -34,17 +39,43 @@ def make_engine(
     the web app passes ``public_statement_timeout_ms``. It is set once per connection, at
     connect, so a request pays no extra round trip for it; work that may run longer lifts
     it for its own transaction with ``SET LOCAL statement_timeout``. Stale connections
-    (after a PostgreSQL restart) are replaced at checkout by the pre-ping.
+    (after a PostgreSQL restart) are replaced at checkout (:func:`ping_when_idle`).
     """
     timeout = settings.statement_timeout_ms if timeout_ms is None else timeout_ms
-    return create_engine(
+    engine = create_engine(
         url or database_url(settings),
         pool_size=settings.pool_size,
-        pool_pre_ping=True,
         # JIT off: PostGIS functions carry high cost estimates, so the planner compiles
         # queries that run in milliseconds, for seconds (6 s on /progress/segments).
         connect_args={"options": f"-c statement_timeout={timeout} -c jit=off"},
     )
+    ping_when_idle(engine)
+    return engine
+
+
+def ping_when_idle(engine: Engine, idle_s: float = PING_IDLE_S) -> None:
+    """Check a pooled connection at checkout when it sat idle for ``idle_s`` or more.
+
+    SQLAlchemy's ``pool_pre_ping`` pings at every checkout: one more round trip for every
+    request. A connection handed back less than a second ago was working then; one idle
+    longer (across a PostgreSQL restart, say) is pinged, and a failed ping makes the pool
+    connect afresh. A connection that still fails in use is a disconnect, which makes
+    SQLAlchemy drop every pooled connection of that age: only requests in flight fail.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def stamp(dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        last = record.info.get("checked_in")  # None: connected just now
+        if last is None or time.monotonic() - last < idle_s:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure: let the pool make a new connection
+            raise DisconnectionError("stale pooled connection") from exc
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
