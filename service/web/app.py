@@ -8,12 +8,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from service.db.engine import make_engine, make_sessionmaker
+from service.db.replicas import make_read_router
 from service.settings import Settings
 from service.web.errors import add_exception_handlers
 from service.web.exports import ExportSlots
 from service.web.middleware import add_middleware
 from service.web.page_cache import MapCache
-from service.web.routes import coverage, docs, health, metrics, ogc, progress, spatial
+from service.web.read_routing import ReadRoutingMiddleware
+from service.web.routes import coverage, docs, health, metrics, ogc, progress, spatial, tiles
 from service.web.routes import maps as maps_routes
 from service.web.telemetry import Metrics, configure_logging
 
@@ -30,10 +32,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.export_slots = ExportSlots(settings.max_concurrent_exports)
         app.state.map_cache = MapCache()
+        app.state.read_router = make_read_router(settings, engine)
         try:
             yield
         finally:
-            engine.dispose()
+            app.state.read_router.dispose()
 
     app = FastAPI(
         title="BorderMap",
@@ -47,12 +50,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = Metrics(app.state)
     add_middleware(app, settings, app.state.metrics)
+    # Outermost: the server a request reads from is chosen before the ETag is.
+    app.add_middleware(ReadRoutingMiddleware, stick_s=settings.primary_stick_s)
     add_exception_handlers(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(docs.router)
     app.mount(docs.STATIC_PREFIX, docs.static_app(), name="api-static")
     app.include_router(ogc.make_router(settings))
+    app.include_router(tiles.make_router())
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)

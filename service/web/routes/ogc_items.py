@@ -27,6 +27,7 @@ from service.ogc.render import feature_bytes, feature_collection_text
 from service.settings import Settings
 from service.web import exports
 from service.web.deps import connection, get_settings
+from service.web.read_routing import read_engine
 from service.web.routes.ogc_openapi import (
     FEATURE_RESPONSES,
     ITEMS_RESPONSES,
@@ -69,9 +70,12 @@ def _items_handler(coll: Collection) -> Any:
         )
         base = base_url(settings.base_url, str(request.base_url))
         if q.fmt in EXPORT_FORMATS:
-            state = request.app.state
             return exports.http_response(
-                state.engine, q, day, state.export_slots, settings.max_export_bytes
+                read_engine(request),
+                q,
+                day,
+                request.app.state.export_slots,
+                settings.max_export_bytes,
             )
         with connection(request) as conn:
             if q.fmt != "html":
