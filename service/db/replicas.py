@@ -160,7 +160,16 @@ class ReadRouter:
 
 def make_read_router(settings: Settings, primary: Engine) -> ReadRouter:
     """The app's router: ``primary`` and an engine per ``BORDERMAP_DATABASE_READ_URL``."""
-    replicas = [make_engine(settings, url, connect_timeout_s=2) for url in read_urls(settings)]
+    replicas = [
+        make_engine(
+            settings,
+            url,
+            timeout_ms=settings.public_statement_timeout_ms,
+            connect_timeout_s=2,
+            ping_every_checkout=True,
+        )
+        for url in read_urls(settings)
+    ]
     return ReadRouter(
         primary,
         replicas,

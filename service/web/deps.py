@@ -27,14 +27,18 @@ def get_settings(request: Request) -> Settings:
 
 
 @contextmanager
-def connection(request: Request) -> Iterator[Connection]:
+def connection(request: Request, *, one_statement: bool = False) -> Iterator[Connection]:
     """A pooled connection on the request's server (:mod:`service.web.read_routing`: the
     primary or a read replica), opened in the handler's own thread.
 
     For the hot OGC paths: as a dependency, FastAPI would run it (and its exit) in extra
-    threadpool hops, which cost more than those queries.
+    threadpool hops, which cost more than those queries. ``one_statement``: the handler
+    runs a single read, so it runs in autocommit: no BEGIN and ROLLBACK round trips
+    around it (a single statement sees one snapshot anyway).
     """
     with read_connection(request) as conn:
+        if one_statement:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
         yield conn
 
 

@@ -117,18 +117,37 @@ class ETagMiddleware:
         if head:  # answered as a GET without the body, for every route
             scope = {**scope, "method": "GET"}
 
+        not_modified = False
+
         async def send_with_etag(message: Message) -> None:
-            if head and message["type"] == "http.response.body":
-                message = {**message, "body": b""}
+            nonlocal not_modified
+            if message["type"] == "http.response.body" and (head or not_modified):
+                if not_modified and message.get("more_body", False):
+                    return  # the 304 has no body: drop the route's
+                message = {"type": "http.response.body", "body": b""}
             if message["type"] == "http.response.start" and message["status"] == 200:
                 out = MutableHeaders(scope=message)
                 # Per-user answers (audit, accounts) say no-store: no ETag, never a 304.
                 if "no-store" in out.get("cache-control", ""):
                     await send(message)
                     return
-                # A route's own ETag (a marker's version, which If-Match checks) is kept.
+                # A route's own ETag (a marker's version, which If-Match checks) is kept,
+                # and revalidates like ours once the route has said what it is.
                 if "etag" not in out:
                     out["ETag"] = etag
+                elif inm is not None and matches(inm, out["etag"]):
+                    not_modified = True
+                    message = {
+                        "type": "http.response.start",
+                        "status": 304,
+                        "headers": [
+                            (b"etag", out["etag"].encode()),
+                            (b"cache-control", cache_control.encode()),
+                            (b"vary", b"Accept, Accept-Encoding"),
+                        ],
+                    }
+                    await send(message)
+                    return
                 # A route that knows better (versioned static assets) keeps its own.
                 if "cache-control" not in out:
                     out["Cache-Control"] = cache_control

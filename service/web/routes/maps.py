@@ -27,6 +27,7 @@ from service.outputs.maps import MapQuery, build_map
 from service.web.deps import MapCacheDep, SessionDep, SettingsDep
 from service.web.page_cache import MapCache, Page, accepts_gzip
 from service.web.routes.report_docs import AS_OF, BORDER, ERRORS, PROVINCE, Param, extra
+from service.web.security_headers import html_policy, origin_of
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 
@@ -70,7 +71,11 @@ def _page(
         )
         page = Page.of(m.get_root().render())
         cache.put(key, page)
-    headers = {"X-Data-Version": str(version), "Vary": "Accept-Encoding"}
+    headers = {
+        "X-Data-Version": str(version),
+        "Vary": "Accept-Encoding",
+        "Content-Security-Policy": html_policy(page.scripts, origin_of(settings.tiles_url)),
+    }
     if accepts_gzip(request.headers.get("accept-encoding", "")):
         # Already encoded: the GZip middleware passes a response with Content-Encoding on.
         headers["Content-Encoding"] = "gzip"
