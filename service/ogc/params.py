@@ -137,8 +137,11 @@ def allowed_items_params(collection: Collection) -> tuple[str, ...]:
 
 
 def check_known(params: Iterable[str], allowed: Iterable[str]) -> None:
-    """Reject a parameter that is not in ``allowed``, naming it and listing the known ones."""
-    ok = set(allowed)
+    """Reject a parameter that is not in ``allowed``, naming it and listing the known ones.
+
+    ``lang`` (the language of HTML views, :mod:`service.i18n`) is accepted everywhere.
+    """
+    ok = {*allowed, "lang"}
     for name in params:
         if name not in ok:
             raise BadRequest(f"unknown query parameter {name!r}; accepted: {', '.join(sorted(ok))}")

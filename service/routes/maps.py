@@ -22,17 +22,33 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
+from maps.controls import Option, ViewControls
 from maps.kinds import MapKind
+from maps.page import PageText
 from service.db.data_version import read_version
+from service.db.maplayers import event_years
+from service.db.models import BORDER_CODES
+from service.db.units import Executor, border_provinces, era_on, province_name
 from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound
-from service.maps_build import MapQuery, build_map
+from service.i18n import Translator
+from service.maps_build import MapPage, MapQuery, build_map
+from service.pages import MAP_TITLES, TranslatorDep, chrome, localize, root
 from service.routes import report_params as params
-from service.routes.report_docs import AS_OF_DOC, BORDER_DOC, DATE, ERRORS, PROVINCE_DOC
+from service.routes.report_docs import (
+    AS_OF_DOC,
+    BORDER_DOC,
+    DATE,
+    ERRORS,
+    KIND_DOC,
+    PROVINCE_DOC,
+)
+
+LANG_DOC = "Language of the page: `vi` (default) or `en`; else the cookie, Accept-Language."
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 
-CacheKey = tuple[MapQuery, str, int]
+CacheKey = tuple[MapQuery, str, int, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,16 +134,39 @@ def static_url(request: Request, base_url: str | None) -> str:
     return f"{prefix}{DEFAULT_STATIC_URL}"
 
 
+def controls_for(db: Executor, request: Request, query: MapQuery, tr: Translator) -> ViewControls:
+    """The filter panel's state and choices (provinces of the date's era, by name)."""
+    years = event_years(db) or (query.as_of.year, query.as_of.year)
+    era = era_on(query.as_of)
+    selected = province_name(db, query.province, era=era) if query.province else None
+    base = root(request)
+    return ViewControls(
+        action=f"{base}/maps/{query.kind}",
+        as_of=query.as_of,
+        years=(min(years[0], query.as_of.year), max(years[1], query.as_of.year)),
+        lang=tr.lang,
+        provinces=[Option(name, name) for _code, name in border_provinces(db, as_of=query.as_of)],
+        province=selected,
+        borders=BORDER_CODES if query.kind != "coverage" else (),
+        border=query.border,
+        kinds=query.kind == "coverage",
+        kind=query.communes,
+        changes_action=f"{base}/maps/changes",
+    )
+
+
 def _page(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     cache: MapCache,
+    tr: Translator,
     kind: MapKind,
     allowed: tuple[str, ...],
     as_of: str | None,
     province: str | None = None,
     border: str | None = None,
+    communes: str | None = None,
 ) -> Response:
     params.only(request, *allowed)
     # One snapshot for the version and every query of the map.
@@ -138,21 +177,30 @@ def _page(
         as_of=day,
         province=params.province(conn, province, day),
         border=params.border(border),
+        communes=params.kind(communes),
+        lang=tr.lang,
     )
     assets_url = static_url(request, settings.base_url)
     version = read_version(conn)
-    key = (query, assets_url, version)
+    # The top bar links depend on the URL only through the language links.
+    key = (query, assets_url, version, str(request.url.query), root(request))
     page = cache.get(key)
     if page is None:
-        m = build_map(conn, query, settings=settings, assets=Assets.served(assets_url))
+        around = MapPage(
+            page=PageText(tr.gettext(MAP_TITLES[kind]), tr.lang, chrome(request, tr, current=kind)),
+            controls=controls_for(conn, request, query, tr),
+        )
+        m = build_map(
+            conn, query, settings=settings, assets=Assets.served(assets_url), tr=tr, around=around
+        )
         page = Page.of(m.get_root().render())
         cache.put(key, page)
     headers = {"X-Data-Version": str(version), "Vary": "Accept-Encoding"}
     if accepts_gzip(request.headers.get("accept-encoding", "")):
         # Already encoded: the GZip middleware passes a response with Content-Encoding on.
         headers["Content-Encoding"] = "gzip"
-        return HTMLResponse(page.gzipped, headers=headers)
-    return HTMLResponse(page.html, headers=headers)
+        return localize(HTMLResponse(page.gzipped, headers=headers), request, tr)
+    return localize(HTMLResponse(page.html, headers=headers), request, tr)
 
 
 _HTML: dict[int | str, dict[str, Any]] = {
@@ -171,12 +219,24 @@ def coverage_page(
     session: SessionDep,
     settings: SettingsDep,
     cache: MapCacheDep,
+    tr: TranslatorDep,
     as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
     province: str | None = Query(None, description=PROVINCE_DOC),
+    kind: str | None = Query(None, description=KIND_DOC),
+    lang: str | None = Query(None, description=LANG_DOC),
 ) -> Response:
     """Border communes coloured by seconded officers, with legend, summary and tooltips."""
     return _page(
-        request, session, settings, cache, "coverage", ("as_of", "province"), as_of, province
+        request,
+        session,
+        settings,
+        cache,
+        tr,
+        "coverage",
+        ("as_of", "province", "kind"),
+        as_of,
+        province,
+        communes=kind,
     )
 
 
@@ -191,9 +251,11 @@ def markers_page(
     session: SessionDep,
     settings: SettingsDep,
     cache: MapCacheDep,
+    tr: TranslatorDep,
     as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
     province: str | None = Query(None, description=PROVINCE_DOC),
     border: str | None = Query(None, description=BORDER_DOC),
+    lang: str | None = Query(None, description=LANG_DOC),
 ) -> Response:
     """Clustered markers coloured by status (popup: label, class, history)."""
     return _page(
@@ -201,6 +263,7 @@ def markers_page(
         session,
         settings,
         cache,
+        tr,
         "markers",
         ("as_of", "province", "border"),
         as_of,
@@ -220,9 +283,11 @@ def progress_page(
     session: SessionDep,
     settings: SettingsDep,
     cache: MapCacheDep,
+    tr: TranslatorDep,
     as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
     province: str | None = Query(None, description=PROVINCE_DOC),
     border: str | None = Query(None, description=BORDER_DOC),
+    lang: str | None = Query(None, description=LANG_DOC),
 ) -> Response:
     """Segments coloured by % demarcated; bars per segment and planting per year."""
     return _page(
@@ -230,6 +295,7 @@ def progress_page(
         session,
         settings,
         cache,
+        tr,
         "progress",
         ("as_of", "province", "border"),
         as_of,

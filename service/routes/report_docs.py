@@ -61,9 +61,10 @@ AS_OF = param(
 )
 PROVINCE = param(
     "province",
-    {"type": "string", "pattern": r"^\d{2}$"},
-    "Two-digit code of a province valid on `as_of` (codes changed in 2025); an unknown"
-    " code is a 400.",
+    {"type": "string", "minLength": 1},
+    "A province valid on `as_of`: its two-digit code (codes changed in 2025) or its name,"
+    " with or without diacritics (`Cao Bằng`, `cao bang`); a name of the other era leads"
+    " to its successor or predecessor. An unknown province is a 400.",
 )
 BORDER = param(
     "border",

@@ -13,14 +13,18 @@ import re
 from fastapi import Request
 
 from service.db.models import BORDER_CODES, ERAS
-from service.db.units import Executor, era_on, province_exists
+from service.db.units import AmbiguousProvince, Executor, era_on, resolve_province
 from service.errors import BadRequest
 
 KINDS = ("all", "land", "coastal")
 
 
 def only(request: Request, *allowed: str) -> None:
-    """Reject any query parameter not in ``allowed`` (a typo must not pass silently)."""
+    """Reject any query parameter not in ``allowed`` (a typo must not pass silently).
+
+    ``lang`` (the language of HTML pages, :mod:`service.i18n`) is accepted everywhere.
+    """
+    allowed = (*allowed, "lang")
     unknown = sorted(set(request.query_params.keys()) - set(allowed))
     if unknown:
         raise BadRequest(
@@ -41,8 +45,8 @@ def as_of(value: str | None, *, name: str = "as_of") -> dt.date:
 
 
 def border(value: str | None) -> str | None:
-    """A border code (CN, LA, KH), or None."""
-    if value is None:
+    """A border code (CN, LA, KH), or None (also for an empty value: no filter)."""
+    if value is None or not value.strip():
         return None
     code = value.upper()
     if code not in BORDER_CODES:
@@ -53,17 +57,26 @@ def border(value: str | None) -> str | None:
 
 
 def province(db: Executor, value: str | None, day: dt.date) -> str | None:
-    """A two-digit province code that exists on ``day``, or None."""
-    if value is None:
+    """The code of the province ``value`` names on ``day`` (a code or a name), or None.
+
+    ``value`` is a two-digit code of the era of ``day`` or a name of either era, with or
+    without diacritics (``Cao Bằng``, ``cao bang``): see
+    :func:`service.db.units.resolve_province`. An empty value means no filter.
+    """
+    if value is None or not value.strip():
         return None
-    if not re.fullmatch(r"\d{2}", value):
-        raise BadRequest(f"province: {value!r} is not a two-digit province code")
-    if not province_exists(db, value, as_of=day):
+    if not re.fullmatch(r"\d{2}", value.strip()) and not re.search(r"[^\W\d_]", value):
+        raise BadRequest(f"province: {value!r} is neither a two-digit code nor a name")
+    try:
+        code = resolve_province(db, value, era_on(day))
+    except AmbiguousProvince as exc:
+        raise BadRequest(f"province: {exc}") from None
+    if code is None:
         raise BadRequest(
             f"province: no province {value!r} on {day.isoformat()}"
-            f" ({era_on(day)} units; codes changed on 2025-07-01)"
+            f" ({era_on(day)} units; codes and provinces changed on 2025-07-01)"
         )
-    return value
+    return code
 
 
 def kind(value: str | None) -> str:

@@ -1,0 +1,89 @@
+"""service.pages: what every HTML page of the app shares: its language, top bar and headers.
+
+The language of a request is negotiated once (:func:`service.i18n.negotiate`: ``?lang=``,
+then the ``bm_lang`` cookie, then ``Accept-Language``; Vietnamese by default) and given
+to routes as a translator (:data:`TranslatorDep`). An HTML response says its language in
+``Content-Language`` (and ``<html lang>``); an explicit ``?lang=`` is remembered in the
+cookie so the next page keeps it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+
+from maps.kinds import KINDS
+from maps.page import Chrome, Link
+from maps.text import N_
+from service.errors import BadRequest
+from service.i18n import COOKIE, LANGS, Translator, UnknownLanguage, negotiate, translator
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language
+MAP_TITLES = {
+    "coverage": N_("Officer coverage"),
+    "markers": N_("Border markers"),
+    "progress": N_("Demarcation progress"),
+}
+
+
+def request_lang(request: Request) -> str:
+    """The negotiated language of ``request``; an unknown ``?lang=`` is a 400."""
+    try:
+        return negotiate(
+            request.query_params.get("lang"),
+            request.cookies.get(COOKIE),
+            request.headers.get("accept-language"),
+        )
+    except UnknownLanguage as exc:
+        raise BadRequest(str(exc)) from None
+
+
+def get_translator(request: Request) -> Translator:
+    """The translator of the request's language."""
+    return translator(request_lang(request))
+
+
+TranslatorDep = Annotated[Translator, Depends(get_translator)]
+
+
+def root(request: Request) -> str:
+    """The app's root path (empty, or the prefix it is mounted under)."""
+    return str(request.scope.get("root_path", ""))
+
+
+def same_page(request: Request, **changes: str | None) -> str:
+    """This page's root-relative URL with query parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    query = urlencode(params)
+    return f"{root(request)}{request.url.path}" + (f"?{query}" if query else "")
+
+
+def chrome(request: Request, tr: Translator, *, current: str | None = None) -> Chrome:
+    """The top bar's links: the overview, the maps (in this language), this page in each."""
+    base = root(request)
+    lang = urlencode({"lang": tr.lang})
+    nav = [Link(tr.gettext("Overview"), f"{base}/overview?{lang}", current == "overview")]
+    nav += [Link(tr.gettext(MAP_TITLES[k]), f"{base}/maps/{k}?{lang}", current == k) for k in KINDS]
+    languages = [
+        Link(LANGUAGE_NAMES[code], same_page(request, lang=code), code == tr.lang, lang=code)
+        for code in LANGS
+    ]
+    return Chrome(nav=nav, languages=languages, home=f"{base}/overview?{lang}")
+
+
+def localize(response: Response, request: Request, tr: Translator) -> Response:
+    """Set ``Content-Language`` (and remember an explicit ``?lang=`` in the cookie)."""
+    response.headers["Content-Language"] = tr.lang
+    vary = response.headers.get("vary")
+    response.headers["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
+    if request.query_params.get("lang") and request.cookies.get(COOKIE) != tr.lang:
+        response.set_cookie(COOKIE, tr.lang, max_age=365 * 86400, samesite="lax")
+    return response
