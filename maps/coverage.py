@@ -7,10 +7,8 @@ and summary show exactly what ``/coverage/communes`` returns.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -30,6 +28,7 @@ from maps.controls import ViewControls, controls_panel
 from maps.elements import ESCAPE_JS, GeoJsonLayer, Panel, Script, js_const, number_js
 from maps.page import PageText
 from maps.text import Translator
+from service.figures import CoverageSummary, ProvinceCoverage
 
 # Properties every commune feature must have (the coverage API's fields, minus names).
 COMMUNE_FIELDS = (
@@ -42,40 +41,6 @@ COMMUNE_FIELDS = (
     "officers",
     "officers_by_role",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class KindFigures:
-    """Border communes of one kind (land border or coastal): how many, covered or not."""
-
-    communes: int
-    covered: int
-    uncovered: int
-    officers: int
-
-
-@dataclass(frozen=True, slots=True)
-class CoverageFigures:
-    """The totals the summary panel shows (the coverage API's totals for the same filters).
-
-    ``land`` and ``coastal`` are the same totals for each kind on its own (a commune on
-    both counts in both), so the panel never shows only one mixed national figure.
-    """
-
-    as_of: dt.date
-    era: str
-    province_label: str
-    communes: int
-    land_communes: int
-    coastal_communes: int
-    covered: int
-    uncovered: int
-    officers: int
-    officers_by_role: Mapping[str, int] = field(default_factory=dict)
-    synthetic: bool = False
-    kind: str = "all"
-    land: KindFigures | None = None
-    coastal: KindFigures | None = None
 
 
 # Needs bmEsc, bmNum, BM_T (coverage_texts) and BM_ROLES on the page.
@@ -182,9 +147,11 @@ def _pct(part: int, whole: int, tr: Translator) -> str:
     return tr.format_number(100.0 * part / whole, 1) + " %" if whole else tr.gettext("n/a")
 
 
-def kinds_html(fig: CoverageFigures, tr: Translator) -> str:
+def kinds_html(
+    land: ProvinceCoverage | None, coastal: ProvinceCoverage | None, tr: Translator
+) -> str:
     """Land-border and coastal communes side by side: never one mixed national figure."""
-    kinds = [(k, f) for k, f in (("land", fig.land), ("coastal", fig.coastal)) if f is not None]
+    kinds = [(k, f) for k, f in (("land", land), ("coastal", coastal)) if f is not None]
     if not kinds:
         return ""
     names = {"land": tr.gettext("Land border"), "coastal": tr.gettext("Coastal")}
@@ -210,8 +177,20 @@ def kinds_html(fig: CoverageFigures, tr: Translator) -> str:
     return f'<table id="bm-kinds-table"><tr><td></td>{head}</tr>{"".join(rows)}</table>'
 
 
-def summary_html(fig: CoverageFigures, tr: Translator) -> str:
-    """The summary panel: the coverage API's totals for the map's filters, then by kind."""
+def summary_html(
+    summary: CoverageSummary,
+    scope: str,
+    tr: Translator,
+    *,
+    land: ProvinceCoverage | None = None,
+    coastal: ProvinceCoverage | None = None,
+) -> str:
+    """The summary panel: the coverage API's totals for the map's filters (``scope``).
+
+    Then, given the totals of the land-border and of the coastal communes on their own
+    (``kind=land``/``coastal``), both side by side.
+    """
+    fig = summary.totals
     both = fig.land_communes + fig.coastal_communes - fig.communes
     n = tr.format_number
     role_rows = "".join(
@@ -219,16 +198,16 @@ def summary_html(fig: CoverageFigures, tr: Translator) -> str:
         f'</td><td class="n">{n(count)}</td></tr>'
         for role, count in sorted(fig.officers_by_role.items())
     )
-    era = tr.gettext(style.ERA_LABELS.get(fig.era, fig.era))
+    era = tr.gettext(style.ERA_LABELS.get(summary.era, summary.era))
     shown = {
         "all": tr.gettext("all border communes"),
         "land": tr.gettext("land-border communes"),
         "coastal": tr.gettext("coastal communes"),
-    }[fig.kind]
-    title = tr.gettext("Officer coverage, {date}").format(date=tr.format_date(fig.as_of))
+    }.get(summary.kind, summary.kind)
+    title = tr.gettext("Officer coverage, {date}").format(date=tr.format_date(summary.as_of))
     return (
         f"<h3>{escape(title)}</h3>"
-        f'<div class="muted">{escape(fig.province_label)} &middot; {escape(era)} &middot; '
+        f'<div class="muted">{escape(scope)} &middot; {escape(era)} &middot; '
         f"{escape(shown)}</div>"
         '<table id="bm-summary-table">'
         f'<tr data-key="communes"><td>{escape(tr.gettext("Border communes"))}</td>'
@@ -253,20 +232,23 @@ def summary_html(fig: CoverageFigures, tr: Translator) -> str:
         f'<td class="n">{n(fig.officers)}</td></tr>'
         f"{role_rows}</table>"
         f'<div class="muted">{escape(tr.gettext("Officers by role count each officer once per role."))}</div>'
-        + kinds_html(fig, tr)
+        + kinds_html(land, coastal, tr)
     )
 
 
 def coverage_map(
     communes: Any,
-    figures: CoverageFigures,
+    summary: CoverageSummary,
     *,
+    scope: str,
     basemap: Basemap,
     assets: Assets,
     tr: Translator,
     page: PageText | None = None,
     controls: ViewControls | None = None,
     tiles: Tiles | None = None,
+    land: ProvinceCoverage | None = None,
+    coastal: ProvinceCoverage | None = None,
 ) -> OfflineMap:
     """The officer-coverage map of the border communes.
 
@@ -275,8 +257,13 @@ def coverage_map(
     communes
         FeatureCollection (or GeoDataFrame in any CRS) of the border communes, one feature
         each, with the properties in ``COMMUNE_FIELDS`` (officer counts only, no names).
-    figures
-        The totals for the same filters, shown in the summary panel.
+    summary
+        The coverage figures for the same filters; the summary panel shows its totals.
+    scope
+        A human description of the filters (province), for the panel title.
+    land, coastal
+        The totals of the land-border and of the coastal communes alone (same filters),
+        shown side by side so no reader takes one mixed figure for both.
     basemap, assets, tiles
         See :mod:`maps.base` and :mod:`maps.assets`.
     tr, page, controls
@@ -295,7 +282,7 @@ def coverage_map(
         page=page or PageText(tr.gettext("Officer coverage of border communes"), tr.lang),
         tr=tr,
         tiles=tiles,
-        synthetic=figures.synthetic,
+        synthetic=summary.synthetic,
         bounds=feature_bounds(data),
     )
     roles = {role: style.role_label(role, tr) for role in style.ROLE_LABELS}
@@ -310,11 +297,11 @@ def coverage_map(
     )
     # A commune on the land border and the coast is drawn once, in the land layer.
     drawn = [f for f in data["features"] if f.get("geometry")]
-    land = [f for f in drawn if f["properties"]["is_land_border"]]
-    coastal = [f for f in drawn if not f["properties"]["is_land_border"]]
+    on_land = [f for f in drawn if f["properties"]["is_land_border"]]
+    coast_only = [f for f in drawn if not f["properties"]["is_land_border"]]
     for key, feats, name in (
-        ("communes_land", land, tr.gettext("Land-border communes ({n})")),
-        ("communes_coastal", coastal, tr.gettext("Coastal communes ({n})")),
+        ("communes_land", on_land, tr.gettext("Land-border communes ({n})")),
+        ("communes_coastal", coast_only, tr.gettext("Coastal communes ({n})")),
     ):
         label = name.format(n=tr.format_number(len(feats)))
         add_layer(m, key, _layer(feats, label, f"bm-commune {key}"))
@@ -332,7 +319,7 @@ def coverage_map(
     )
     m.add_child(
         Panel(
-            summary_html(figures, tr),
+            summary_html(summary, scope, tr, land=land, coastal=coastal),
             dom_id="bm-summary",
             title=tr.gettext("Summary"),
             position="topleft",

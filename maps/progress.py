@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -30,29 +29,14 @@ from maps.elements import ESCAPE_JS, Panel, Script, js_const, number_js
 from maps.page import PageText
 from maps.segments import TOOLTIP_JS, progress_legend_rows, segment_texts, segments_layer
 from maps.text import Translator
-
-
-@dataclass(frozen=True, slots=True)
-class BorderFigures:
-    """Progress of one border (the progress API's border row) for the summary panel."""
-
-    border_code: str
-    border_name: str
-    pct_km: float | None
-    km_demarcated: float | None
-    length_km: float | None
-    markers_planted: int
-    markers_total: int
-    pct_markers: float | None
+from service.figures import Progress
 
 
 def _km(v: float | None, tr: Translator) -> str:
     return tr.gettext("n/a") if v is None else tr.format_number(v, 1)
 
 
-def summary_html(
-    borders: Sequence[BorderFigures], as_of: dt.date, scope: str, tr: Translator
-) -> str:
+def summary_html(borders: Sequence[Progress], as_of: dt.date, scope: str, tr: Translator) -> str:
     """One block per border: % of the line demarcated, km, markers planted."""
     n = tr.format_number
     of = tr.gettext("{part} of {whole}")
@@ -115,7 +99,7 @@ def chart_html(segments: dict[str, Any], planting: Mapping[int, int], tr: Transl
 
 def progress_map(
     segments: Any,
-    borders: Sequence[BorderFigures],
+    borders: Sequence[Progress],
     planting: Mapping[int, int],
     *,
     as_of: dt.date,

@@ -3,7 +3,7 @@
 Shared by the routes (``/maps/...``) and the CLI (``bordermap map ...``). The figures come
 from :mod:`service.db.coverage` and :mod:`service.db.progress` (the same functions as
 ``/coverage/communes`` and ``/progress/segments``), the display geometry from
-:mod:`service.db.maplayers`. Filters must be checked before (``service.routes.report_params``).
+:mod:`service.db.maplayers`. Filters must be checked before (:mod:`service.params`).
 """
 
 from __future__ import annotations
@@ -16,19 +16,21 @@ from maps import style
 from maps.assets import Assets, OfflineMap
 from maps.base import Basemap, Tiles
 from maps.controls import ViewControls
-from maps.coverage import COMMUNE_FIELDS, CoverageFigures, KindFigures, coverage_map
+from maps.coverage import COMMUNE_FIELDS, coverage_map
 from maps.elements import RawGeometry
 from maps.kinds import MapKind
 from maps.markers import MARKER_FIELDS, markers_map
 from maps.page import PageText
-from maps.progress import BorderFigures, progress_map
+from maps.progress import progress_map
 from maps.segments import SEGMENT_FIELDS
 from service.db import maplayers
-from service.db.coverage import CoverageSummary, commune_coverage, coverage_summary
-from service.db.progress import Progress, border_progress, segment_progress
-from service.db.units import Executor, era_on, province_name
+from service.db.coverage import commune_coverage, coverage_summary
+from service.db.progress import border_progress, segment_progress
+from service.db.units import Executor, province_name
+from service.figures import Progress
 from service.i18n import Translator
 from service.settings import Settings
+from service.vocabulary import era_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +121,6 @@ def _raw(fc: dict[str, Any]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _kind(summary: CoverageSummary) -> KindFigures:
-    t = summary.totals
-    return KindFigures(
-        communes=t.communes, covered=t.covered, uncovered=t.uncovered, officers=t.officers
-    )
-
-
 def _coverage(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
     rows = commune_coverage(db, as_of=q.as_of, province=q.province, kind=q.communes)
     summary = coverage_summary(db, as_of=q.as_of, province=q.province, kind=q.communes)
@@ -133,28 +128,13 @@ def _coverage(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
     coastal = coverage_summary(db, as_of=q.as_of, province=q.province, kind="coastal")
     shapes = maplayers.commune_shapes(db, era=era_on(q.as_of), codes=[r.code for r in rows])
     features = [_feature(shapes.get(r.code), _props(r, COMMUNE_FIELDS)) for r in rows]
-    t = summary.totals
     name = province_name(db, q.province, era=era_on(q.as_of)) if q.province else None
-    label = name or ctx.tr.gettext("All border provinces")
-    figures = CoverageFigures(
-        as_of=q.as_of,
-        era=summary.era,
-        province_label=label,
-        communes=t.communes,
-        land_communes=t.land_communes,
-        coastal_communes=t.coastal_communes,
-        covered=t.covered,
-        uncovered=t.uncovered,
-        officers=t.officers,
-        officers_by_role=t.officers_by_role,
-        synthetic=summary.synthetic,
-        kind=q.communes,
-        land=_kind(land),
-        coastal=_kind(coastal),
-    )
     return coverage_map(
         {"type": "FeatureCollection", "features": features},
-        figures,
+        summary,
+        scope=name or ctx.tr.gettext("All border provinces"),
+        land=land.totals,
+        coastal=coastal.totals,
         basemap=ctx.basemap,
         assets=ctx.assets,
         tiles=ctx.tiles,
@@ -204,24 +184,11 @@ def _progress(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
     seg_rows, segments = _segments(db, q)
     borders = border_progress(db, as_of=q.as_of, border=q.border, province=q.province)
     planting = maplayers.planting_by_year(db, as_of=q.as_of, border=q.border, province=q.province)
-    figures = [
-        BorderFigures(
-            border_code=b.border_code,
-            border_name=b.border_name,
-            pct_km=b.pct_km,
-            km_demarcated=b.km_demarcated,
-            length_km=b.length_km,
-            markers_planted=b.markers_planted,
-            markers_total=b.markers_total,
-            pct_markers=b.pct_markers,
-        )
-        for b in borders
-    ]
     name = province_name(db, q.province, era=era_on(q.as_of)) if q.province else None
     synthetic = any(r.synthetic for r in seg_rows) or any(b.synthetic for b in borders)
     return progress_map(
         segments,
-        figures,
+        borders,
         planting,
         as_of=q.as_of,
         scope=scope_label(q, name, ctx.tr),

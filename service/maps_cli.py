@@ -32,7 +32,10 @@ def register(sub: argparse._SubParsersAction, handlers: dict[str, Handler]) -> N
     )
     p.add_argument("--border", help="CN, LA or KH (markers and progress maps)")
     p.add_argument(
-        "--kind", choices=("all", "land", "coastal"), help="coverage map: which border communes"
+        "--communes",
+        choices=("all", "land", "coastal"),
+        default="all",
+        help="coverage map: land-border, coastal or all border communes (default all)",
     )
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default vi)")
     group = p.add_mutually_exclusive_group()
@@ -56,11 +59,12 @@ def _copy_assets(target: Path) -> None:
 
 def _map(args: argparse.Namespace, settings: Settings) -> int:
     from maps.assets import Assets
+    from service import params
     from service.db.engine import make_engine
+    from service.db.units import checked_province
     from service.errors import ServiceError
     from service.i18n import translator
     from service.maps_build import MapQuery, build_map
-    from service.routes import report_params as params
 
     if args.border and args.kind == "coverage":
         sys.stderr.write("error: --border applies to the markers and progress maps\n")
@@ -81,9 +85,9 @@ def _map(args: argparse.Namespace, settings: Settings) -> int:
                 query = MapQuery(
                     kind=args.kind,
                     as_of=day,
-                    province=params.province(conn, args.province, day),
+                    province=checked_province(conn, args.province, day),
                     border=params.border(args.border),
-                    communes=params.kind(args.kind),
+                    communes=args.communes,
                     lang=args.lang,
                 )
                 tr = translator(args.lang)

@@ -9,6 +9,7 @@ cookie so the next page keeps it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -66,15 +67,31 @@ def same_page(request: Request, **changes: str | None) -> str:
     return f"{root(request)}{request.url.path}" + (f"?{query}" if query else "")
 
 
-def chrome(request: Request, tr: Translator, *, current: str | None = None) -> Chrome:
-    """The top bar's links: the overview, the maps (in this language), this page in each."""
+def chrome(
+    request: Request,
+    tr: Translator,
+    *,
+    current: str | None = None,
+    state: Mapping[str, str | None] | None = None,
+) -> Chrome:
+    """The top bar's links: the overview, the maps (in this language), this page in each.
+
+    ``state``: this page's filters in canonical form (e.g. ``as_of`` as YYYY-MM-DD), for
+    the language links; without it they repeat the request's own query.
+    """
     base = root(request)
     lang = urlencode({"lang": tr.lang})
     nav = [Link(tr.gettext("Overview"), f"{base}/overview?{lang}", current == "overview")]
     nav += [Link(tr.gettext(MAP_TITLES[k]), f"{base}/maps/{k}?{lang}", current == k) for k in KINDS]
+
+    def this_page(code: str) -> str:
+        if state is None:
+            return same_page(request, lang=code)
+        query = urlencode({**{k: v for k, v in state.items() if v}, "lang": code})
+        return f"{base}{request.url.path}?{query}"
+
     languages = [
-        Link(LANGUAGE_NAMES[code], same_page(request, lang=code), code == tr.lang, lang=code)
-        for code in LANGS
+        Link(LANGUAGE_NAMES[code], this_page(code), code == tr.lang, lang=code) for code in LANGS
     ]
     return Chrome(nav=nav, languages=languages, home=f"{base}/overview?{lang}")
 

@@ -14,26 +14,20 @@ import unicodedata
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from service.db.models import ERAS, REFORM_DATE
+from service.errors import BadRequest
+from service.params import province_code
+from service.vocabulary import ERAS, REFORM_DATE, era_on
 
 Executor = Session | Connection
 
-# SQL fragment: the row aliased ``alias`` is valid on :as_of (bind it next to :era).
-VALID_ON = (
-    "{a}.era = :era"
-    " AND ({a}.valid_from IS NULL OR {a}.valid_from <= :as_of)"
-    " AND ({a}.valid_to IS NULL OR {a}.valid_to > :as_of)"
-)
+# SQL condition: the row aliased ``a`` is in force on :as_of in era :era. The rule itself is
+# the SQL function ``unit_valid_on`` (migration 0004), which every query calls.
+VALID_ON = "unit_valid_on({a}.era, {a}.valid_from, {a}.valid_to, :era, :as_of)"
 
 
 def valid_on(alias: str) -> str:
     """SQL condition: the unit row ``alias`` is valid on ``:as_of`` in era ``:era``."""
     return VALID_ON.format(a=alias)
-
-
-def era_on(as_of: dt.date) -> str:
-    """The era of units in force on ``as_of``: ``pre2025`` before 2025-07-01, else ``post2025``."""
-    return ERAS[0] if as_of < REFORM_DATE else ERAS[1]
 
 
 def province_exists(db: Executor, code: str, *, as_of: dt.date) -> bool:
@@ -43,6 +37,35 @@ def province_exists(db: Executor, code: str, *, as_of: dt.date) -> bool:
         {"code": code, "era": era_on(as_of), "as_of": as_of},
     ).first()
     return row is not None
+
+
+def checked_province(db: Executor, value: str | None, day: dt.date) -> str | None:
+    """The code of the province valid on ``day`` that ``value`` names; None when absent.
+
+    ``value`` is a two-digit code (:func:`service.params.province_code`) or a name of either
+    era, with or without diacritics (``Cao Bằng``, ``cao bang``; :func:`resolve_province`).
+    An empty value means no filter. Otherwise a BadRequest naming the parameter.
+    """
+    if value is None or not value.strip():
+        return None
+    text_value = value.strip()
+    if not any(c.isalpha() for c in text_value):
+        code = province_code(text_value)  # digits: a code, or a 400 saying what a code is
+        if code is not None and not province_exists(db, code, as_of=day):
+            raise BadRequest(
+                f"province: no province {code!r} on {day.isoformat()}"
+                f" ({era_on(day)} units; codes changed on {REFORM_DATE.isoformat()})"
+            )
+        return code
+    try:
+        found = resolve_province(db, text_value, era_on(day))
+    except AmbiguousProvince as exc:
+        raise BadRequest(f"province: {exc}") from None
+    if found is None:
+        raise BadRequest(
+            f"province: no province named {value!r} on {day.isoformat()} ({era_on(day)} units)"
+        )
+    return found
 
 
 def commune_exists(db: Executor, code: str, *, era: str) -> bool:

@@ -13,18 +13,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from service import params
 from service.csv_response import csv_response, negotiate
-from service.db.coverage import (
-    CommuneCoverage,
-    ProvinceCoverage,
-    commune_coverage,
-    coverage_summary,
-)
-from service.db.models import OFFICER_ROLES
-from service.deps import SessionDep
-from service.routes import report_params as params
-from service.routes.report_docs import AS_OF, CSV_TOO, ERRORS, KIND, PROVINCE, F, extra
+from service.db.coverage import commune_coverage, coverage_summary
+from service.db.units import checked_province
+from service.figures import CommuneCoverage, ProvinceCoverage, UncoveredCommune
+from service.routes.report_docs import AS_OF, KIND, PROVINCE, F, add_report
+from service.vocabulary import OFFICER_ROLES
 
 router = APIRouter(prefix="/coverage", tags=["coverage"])
 
@@ -59,31 +56,6 @@ COMMUNE_COLUMNS = [
 ]
 
 
-class UncoveredOut(BaseModel):
-    """A border commune without any active seconded officer."""
-
-    code: str
-    name: str
-    province_code: str | None = None
-
-
-class ProvinceOut(BaseModel):
-    """Coverage of one province's border communes (or of all, as totals)."""
-
-    province_code: str | None
-    province_name: str | None
-    communes: int
-    land_communes: int
-    coastal_communes: int
-    covered: int
-    uncovered: int
-    covered_pct: float | None
-    officers: int
-    officers_by_role: dict[str, int]
-    uncovered_communes: list[UncoveredOut]
-    synthetic: bool
-
-
 class ProvinceReport(BaseModel):
     """Coverage per province on a date, with totals."""
 
@@ -92,8 +64,8 @@ class ProvinceReport(BaseModel):
     kind: str
     province: str | None
     synthetic: bool
-    totals: ProvinceOut
-    items: list[ProvinceOut]
+    totals: ProvinceCoverage
+    items: list[ProvinceCoverage]
 
 
 class CommuneReport(BaseModel):
@@ -104,14 +76,9 @@ class CommuneReport(BaseModel):
     kind: str
     province: str | None
     synthetic: bool
-    totals: ProvinceOut
-    uncovered: list[UncoveredOut]
+    totals: ProvinceCoverage
+    uncovered: list[UncoveredCommune]
     items: list[CommuneCoverage]
-
-
-def _province_out(p: ProvinceCoverage) -> ProvinceOut:
-    row: dict[str, Any] = asdict(p)
-    return ProvinceOut(**row, covered_pct=p.covered_pct)
 
 
 def _roles(row: dict[str, Any]) -> dict[str, Any]:
@@ -120,46 +87,26 @@ def _roles(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _province_csv(p: ProvinceOut) -> dict[str, object]:
-    row = _roles(p.model_dump())
+def _province_csv(p: ProvinceCoverage) -> dict[str, object]:
+    row = _roles(asdict(p))
     row["uncovered_communes"] = [u["code"] for u in row["uncovered_communes"]]
     return row
 
 
-def _inputs(request: Request, session: SessionDep) -> tuple[str, dt.date, str | None, str]:
+def _inputs(request: Request, session: Session) -> tuple[str, dt.date, str | None, str]:
     q = request.query_params
-    params.only(request, *_ALLOWED)
+    params.check_known(request.query_params, _ALLOWED)
     fmt = negotiate(request, q.get("f"))
     day = params.as_of(q.get("as_of"))
-    return fmt, day, params.province(session, q.get("province"), day), params.kind(q.get("kind"))
+    return fmt, day, checked_province(session, q.get("province"), day), params.kind(q.get("kind"))
 
 
-_PARAMS = extra(AS_OF, PROVINCE, KIND, F)
-
-
-@router.get(
-    "/provinces",
-    response_model=ProvinceReport,
-    responses={**ERRORS, 200: {"content": CSV_TOO}},
-    summary="Officer coverage of border communes per province",
-    description=(
-        "Per province: border communes valid on `as_of` (land / coastal), how many have at"
-        " least one active seconded Border Guard officer, distinct officers in total and by"
-        " role, and the uncovered communes. Counts only, never personal data."
-    ),
-    openapi_extra=_PARAMS,
-)
-def coverage_provinces(
-    request: Request, response: Response, session: SessionDep
-) -> ProvinceReport | Response:
-    """Coverage per province on a date."""
-    response.headers["Vary"] = "Accept"
+def _provinces(request: Request, session: Session) -> ProvinceReport | Response:
     fmt, day, prov, knd = _inputs(request, session)
     summary = coverage_summary(session, as_of=day, province=prov, kind=knd)
-    items = [_province_out(p) for p in summary.provinces]
     if fmt == "csv":
         return csv_response(
-            [_province_csv(p) for p in items],
+            [_province_csv(p) for p in summary.provinces],
             PROVINCE_COLUMNS,
             filename=f"coverage-provinces-{day}.csv",
         )
@@ -169,28 +116,12 @@ def coverage_provinces(
         kind=knd,
         province=prov,
         synthetic=summary.synthetic,
-        totals=_province_out(summary.totals),
-        items=items,
+        totals=summary.totals,
+        items=summary.provinces,
     )
 
 
-@router.get(
-    "/communes",
-    response_model=CommuneReport,
-    responses={**ERRORS, 200: {"content": CSV_TOO}},
-    summary="Officer coverage per border commune",
-    description=(
-        "Every border commune valid on `as_of` with the number of active seconded officers"
-        " (distinct, and by role) and whether it is covered; totals and the uncovered list."
-        " Counts only, never personal data."
-    ),
-    openapi_extra=_PARAMS,
-)
-def coverage_communes(
-    request: Request, response: Response, session: SessionDep
-) -> CommuneReport | Response:
-    """Coverage per border commune on a date."""
-    response.headers["Vary"] = "Accept"
+def _communes(request: Request, session: Session) -> CommuneReport | Response:
     fmt, day, prov, knd = _inputs(request, session)
     rows = commune_coverage(session, as_of=day, province=prov, kind=knd)
     if fmt == "csv":
@@ -206,11 +137,40 @@ def coverage_communes(
         kind=knd,
         province=prov,
         synthetic=summary.synthetic,
-        totals=_province_out(summary.totals),
+        totals=summary.totals,
         uncovered=[
-            UncoveredOut(code=r.code, name=r.name, province_code=r.province_code)
-            for r in rows
-            if not r.covered
+            UncoveredCommune(r.code, r.name, r.province_code) for r in rows if not r.covered
         ],
         items=rows,
     )
+
+
+_PARAMS = (AS_OF, PROVINCE, KIND, F)
+add_report(
+    router,
+    "/provinces",
+    _provinces,
+    name="coverage_provinces",
+    response_model=ProvinceReport,
+    summary="Officer coverage of border communes per province",
+    description=(
+        "Per province: border communes valid on `as_of` (land / coastal), how many have at"
+        " least one active seconded Border Guard officer, distinct officers in total and by"
+        " role, and the uncovered communes. Counts only, never personal data."
+    ),
+    params=_PARAMS,
+)
+add_report(
+    router,
+    "/communes",
+    _communes,
+    name="coverage_communes",
+    response_model=CommuneReport,
+    summary="Officer coverage per border commune",
+    description=(
+        "Every border commune valid on `as_of` with the number of active seconded officers"
+        " (distinct, and by role) and whether it is covered; totals and the uncovered list."
+        " Counts only, never personal data."
+    ),
+    params=_PARAMS,
+)

@@ -18,37 +18,28 @@ from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
 from maps.controls import Option, ViewControls
 from maps.kinds import MapKind
 from maps.page import PageText
+from service import params
 from service.db.data_version import read_version
 from service.db.maplayers import event_years
-from service.db.models import BORDER_CODES
-from service.db.units import Executor, border_provinces, era_on, province_name
+from service.db.units import Executor, border_provinces, checked_province, province_name
 from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound
 from service.i18n import Translator
 from service.maps_build import MapPage, MapQuery, build_map
 from service.pages import MAP_TITLES, TranslatorDep, chrome, localize, root
-from service.routes import report_params as params
-from service.routes.report_docs import (
-    AS_OF_DOC,
-    BORDER_DOC,
-    DATE,
-    ERRORS,
-    KIND_DOC,
-    PROVINCE_DOC,
-)
-
-LANG_DOC = "Language of the page: `vi` (default) or `en`; else the cookie, Accept-Language."
+from service.routes.report_docs import AS_OF, BORDER, ERRORS, KIND, LANG, PROVINCE, Param, extra
+from service.vocabulary import BORDER_CODES, era_on
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 
-CacheKey = tuple[MapQuery, str, int, str, str]
+CacheKey = tuple[MapQuery, str, int, bool, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,31 +154,36 @@ def _page(
     tr: Translator,
     kind: MapKind,
     allowed: tuple[str, ...],
-    as_of: str | None,
-    province: str | None = None,
-    border: str | None = None,
-    communes: str | None = None,
 ) -> Response:
-    params.only(request, *allowed)
+    q = request.query_params
+    params.check_known(q, allowed)
     # One snapshot for the version and every query of the map.
     conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    day = params.as_of(as_of)
+    day = params.as_of(q.get("as_of"))
     query = MapQuery(
         kind=kind,
         as_of=day,
-        province=params.province(conn, province, day),
-        border=params.border(border),
-        communes=params.kind(communes),
+        province=checked_province(conn, q.get("province"), day),
+        border=params.border(q.get("border") or None),
+        communes=params.kind(q.get("kind") or None),
         lang=tr.lang,
     )
     assets_url = static_url(request, settings.base_url)
     version = read_version(conn)
-    # The top bar links depend on the URL only through the language links.
-    key = (query, assets_url, version, str(request.url.query), root(request))
+    # The language links keep the date only when one was asked for (else: today's).
+    dated = q.get("as_of") is not None
+    key = (query, assets_url, version, dated, root(request))
     page = cache.get(key)
     if page is None:
+        state = {
+            "as_of": day.isoformat() if dated else None,
+            "province": query.province,
+            "border": query.border,
+            "kind": None if query.communes == "all" else query.communes,
+        }
+        bar = chrome(request, tr, current=kind, state=state)
         around = MapPage(
-            page=PageText(tr.gettext(MAP_TITLES[kind]), tr.lang, chrome(request, tr, current=kind)),
+            page=PageText(tr.gettext(MAP_TITLES[kind]), tr.lang, bar),
             controls=controls_for(conn, request, query, tr),
         )
         m = build_map(
@@ -207,100 +203,53 @@ _HTML: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {}}, "description": "A Leaflet map page"}
 }
 
-
-@router.get(
-    "/coverage",
-    response_class=HTMLResponse,
-    responses={**ERRORS, **_HTML},
-    summary="Map: border communes coloured by officer coverage",
-)
-def coverage_page(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    cache: MapCacheDep,
-    tr: TranslatorDep,
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    province: str | None = Query(None, description=PROVINCE_DOC),
-    kind: str | None = Query(None, description=KIND_DOC),
-    lang: str | None = Query(None, description=LANG_DOC),
-) -> Response:
-    """Border communes coloured by seconded officers, with legend, summary and tooltips."""
-    return _page(
-        request,
-        session,
-        settings,
-        cache,
-        tr,
+# Each map: its summary, what it shows, and the filters it takes.
+MAPS: tuple[tuple[MapKind, str, str, tuple[Param, ...]], ...] = (
+    (
         "coverage",
-        ("as_of", "province", "kind"),
-        as_of,
-        province,
-        communes=kind,
-    )
-
-
-@router.get(
-    "/markers",
-    response_class=HTMLResponse,
-    responses={**ERRORS, **_HTML},
-    summary="Map: every border marker by status, over segments by progress",
-)
-def markers_page(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    cache: MapCacheDep,
-    tr: TranslatorDep,
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    province: str | None = Query(None, description=PROVINCE_DOC),
-    border: str | None = Query(None, description=BORDER_DOC),
-    lang: str | None = Query(None, description=LANG_DOC),
-) -> Response:
-    """Clustered markers coloured by status (popup: label, class, history)."""
-    return _page(
-        request,
-        session,
-        settings,
-        cache,
-        tr,
+        "Map: border communes coloured by officer coverage",
+        "Border communes coloured by seconded officers, with legend, summary and tooltips.",
+        (AS_OF, PROVINCE, KIND, LANG),
+    ),
+    (
         "markers",
-        ("as_of", "province", "border"),
-        as_of,
-        province,
-        border,
-    )
-
-
-@router.get(
-    "/progress",
-    response_class=HTMLResponse,
-    responses={**ERRORS, **_HTML},
-    summary="Map: border segments by % demarcated, with charts",
-)
-def progress_page(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    cache: MapCacheDep,
-    tr: TranslatorDep,
-    as_of: str | None = Query(None, description=AS_OF_DOC, json_schema_extra=DATE),
-    province: str | None = Query(None, description=PROVINCE_DOC),
-    border: str | None = Query(None, description=BORDER_DOC),
-    lang: str | None = Query(None, description=LANG_DOC),
-) -> Response:
-    """Segments coloured by % demarcated; bars per segment and planting per year."""
-    return _page(
-        request,
-        session,
-        settings,
-        cache,
-        tr,
+        "Map: every border marker by status, over segments by progress",
+        "Clustered markers coloured by status (popup: label, class, history).",
+        (AS_OF, PROVINCE, BORDER, LANG),
+    ),
+    (
         "progress",
-        ("as_of", "province", "border"),
-        as_of,
-        province,
-        border,
+        "Map: border segments by % demarcated, with charts",
+        "Segments coloured by % demarcated; bars per segment and planting per year.",
+        (AS_OF, PROVINCE, BORDER, LANG),
+    ),
+)
+
+
+def _map_handler(kind: MapKind, allowed: tuple[str, ...]) -> Any:
+    def page(
+        request: Request,
+        session: SessionDep,
+        settings: SettingsDep,
+        cache: MapCacheDep,
+        tr: TranslatorDep,
+    ) -> Response:
+        return _page(request, session, settings, cache, tr, kind, allowed)
+
+    return page
+
+
+for _kind, _summary, _description, _params in MAPS:
+    router.add_api_route(
+        f"/{_kind}",
+        _map_handler(_kind, tuple(p["name"] for p in _params)),
+        methods=["GET"],
+        name=f"{_kind}_page",
+        response_class=HTMLResponse,
+        responses={**ERRORS, **_HTML},
+        summary=_summary,
+        description=_description,
+        openapi_extra=extra(*_params),
     )
 
 

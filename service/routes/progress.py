@@ -6,19 +6,22 @@ The figures and their definitions live in :mod:`service.db.progress`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from service import params
 from service.csv_response import csv_response, negotiate
-from service.db.models import MARKER_STATUSES
-from service.db.progress import Progress, border_progress, segment_progress
-from service.deps import SessionDep
-from service.routes import report_params as params
-from service.routes.report_docs import AS_OF, BORDER, CSV_TOO, ERRORS, PROVINCE, F, extra
+from service.db.progress import border_progress, segment_progress
+from service.db.units import checked_province
+from service.figures import Progress
+from service.routes.report_docs import AS_OF, BORDER, PROVINCE, F, add_report
+from service.vocabulary import MARKER_STATUSES, era_on
 
 router = APIRouter(prefix="/progress", tags=["progress"])
 
@@ -68,27 +71,31 @@ def _flat(p: Progress) -> dict[str, object]:
     return row
 
 
-def _report(request: Request, session: SessionDep, level: str) -> ProgressReport | Response:
-    q = request.query_params
-    params.only(request, *_ALLOWED)
-    fmt = negotiate(request, q.get("f"))
-    day = params.as_of(q.get("as_of"))
-    code = params.border(q.get("border"))
-    prov = params.province(session, q.get("province"), day)
+def _report(level: str) -> Callable[[Request, Session], ProgressReport | Response]:
     fetch = segment_progress if level == "segments" else border_progress
-    rows = fetch(session, as_of=day, border=code, province=prov)
-    if fmt == "csv":
-        return csv_response(
-            [_flat(r) for r in rows], COLUMNS, filename=f"progress-{level}-{day}.csv"
+
+    def answer(request: Request, session: Session) -> ProgressReport | Response:
+        q = request.query_params
+        params.check_known(q, _ALLOWED)
+        fmt = negotiate(request, q.get("f"))
+        day = params.as_of(q.get("as_of"))
+        code = params.border(q.get("border"))
+        prov = checked_province(session, q.get("province"), day)
+        rows = fetch(session, as_of=day, border=code, province=prov)
+        if fmt == "csv":
+            return csv_response(
+                [_flat(r) for r in rows], COLUMNS, filename=f"progress-{level}-{day}.csv"
+            )
+        return ProgressReport(
+            as_of=day,
+            era=era_on(day),
+            border=code,
+            province=prov,
+            synthetic=any(r.synthetic for r in rows),
+            items=rows,
         )
-    return ProgressReport(
-        as_of=day,
-        era=params.era(None, day),
-        border=code,
-        province=prov,
-        synthetic=any(r.synthetic for r in rows),
-        items=rows,
-    )
+
+    return answer
 
 
 _DESC = (
@@ -100,37 +107,25 @@ _DESC = (
     " else the measured one."
 )
 
-
-_PARAMS = extra(AS_OF, BORDER, PROVINCE, F)
-
-
-@router.get(
-    "/borders",
-    response_model=ProgressReport,
-    responses={**ERRORS, 200: {"content": CSV_TOO}},
-    summary="Demarcation progress per border",
-    description="Per border (with `province`, that province's part)." + _DESC,
-    openapi_extra=_PARAMS,
-)
-def progress_borders(
-    request: Request, response: Response, session: SessionDep
-) -> ProgressReport | Response:
-    """Progress per border on a date."""
-    response.headers["Vary"] = "Accept"
-    return _report(request, session, "borders")
-
-
-@router.get(
-    "/segments",
-    response_model=ProgressReport,
-    responses={**ERRORS, 200: {"content": CSV_TOO}},
-    summary="Demarcation progress per border segment",
-    description="Per border segment (one border in one province) of the era of `as_of`." + _DESC,
-    openapi_extra=_PARAMS,
-)
-def progress_segments(
-    request: Request, response: Response, session: SessionDep
-) -> ProgressReport | Response:
-    """Progress per border segment on a date."""
-    response.headers["Vary"] = "Accept"
-    return _report(request, session, "segments")
+for _level, _summary, _what in (
+    (
+        "borders",
+        "Demarcation progress per border",
+        "Per border (with `province`, that province's part).",
+    ),
+    (
+        "segments",
+        "Demarcation progress per border segment",
+        "Per border segment (one border in one province) of the era of `as_of`.",
+    ),
+):
+    add_report(
+        router,
+        f"/{_level}",
+        _report(_level),
+        name=f"progress_{_level}",
+        response_model=ProgressReport,
+        summary=_summary,
+        description=_what + _DESC,
+        params=(AS_OF, BORDER, PROVINCE, F),
+    )

@@ -6,11 +6,16 @@ it); these hand-written parameter objects tell ``/api`` what each one accepts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
-from service.db.models import BORDER_CODES, ERAS
+from service.deps import SessionDep
+from service.i18n import LANGS
+from service.vocabulary import BORDER_CODES, ERAS
 
 Param = dict[str, Any]
 
@@ -37,6 +42,41 @@ GEOJSON: dict[int | str, dict[str, Any]] = {
 }
 
 
+def add_report(
+    router: APIRouter,
+    path: str,
+    answer: Callable[[Request, Session], Any],
+    *,
+    name: str,
+    response_model: type[BaseModel],
+    summary: str,
+    description: str,
+    params: tuple[Param, ...],
+) -> None:
+    """Register a report route answered as JSON (``response_model``) or CSV by ``answer``.
+
+    The report routes read their parameters themselves (a 400 names a bad one); ``params``
+    tell ``/api`` what they accept. The answer varies with ``Accept`` (JSON or CSV).
+    """
+
+    def route(request: Request, response: Response, session: SessionDep) -> Any:
+        response.headers["Vary"] = "Accept"
+        return answer(request, session)
+
+    route.__doc__ = summary
+    router.add_api_route(
+        path,
+        route,
+        methods=["GET"],
+        name=name,
+        response_model=response_model,
+        responses={**ERRORS, 200: {"content": CSV_TOO}},
+        summary=summary,
+        description=description,
+        openapi_extra=extra(*params),
+    )
+
+
 def param(name: str, schema: dict[str, Any], description: str, *, required: bool = False) -> Param:
     """One query parameter object."""
     return {
@@ -55,8 +95,9 @@ def extra(*params: Param) -> dict[str, Any]:
 
 AS_OF = param(
     "as_of",
-    {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-    "The date (YYYY-MM-DD) of the figures; default today. Before 2025-07-01 the pre-2025"
+    {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([Tt ].+)?$"},
+    "The date of the figures, an RFC 3339 date (YYYY-MM-DD) or date-time (its UTC day);"
+    " default today. Before 2025-07-01 the pre-2025"
     " provinces, communes and segments apply, from then the post-2025 ones.",
 )
 PROVINCE = param(
@@ -82,16 +123,14 @@ KIND = param(
     "Border communes on a land border (`land`), on the coast (`coastal`) or both (`all`,"
     " the default).",
 )
+LANG = param(
+    "lang",
+    {"type": "string", "enum": list(LANGS)},
+    "Language of a page: `vi` (default) or `en`; without it the `bm_lang` cookie, then"
+    " Accept-Language. Accepted (and ignored by JSON) on every route.",
+)
 ERA = param(
     "era",
     {"type": "string", "enum": list(ERAS)},
     "Which units a code means: pre2025 or post2025 (default: the era of `as_of`).",
 )
-
-# Plain descriptions for routes that declare their parameters with FastAPI (the maps).
-DATE: dict[str, Any] = {"format": "date"}
-AS_OF_DOC: str = AS_OF["description"]
-PROVINCE_DOC: str = PROVINCE["description"]
-BORDER_DOC: str = BORDER["description"]
-F_DOC: str = F["description"]
-KIND_DOC: str = KIND["description"]
