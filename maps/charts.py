@@ -32,9 +32,18 @@ def fmt_pct(pct: float | None, tr: Translator) -> str:
 
 
 def percent_bars_svg(
-    bars: Sequence[Bar], *, title: str, tr: Translator, width: int = 320, label_w: int = 64
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    tr: Translator,
+    width: int = 320,
+    label_w: int = 64,
+    axis: str | None = None,
 ) -> str:
-    """Horizontal bars of percentages (0-100), one row per item, value at the bar end."""
+    """Horizontal bars of percentages (0-100), one row per item, value at the bar end.
+
+    ``axis`` names the scale (default: the share of the line demarcated).
+    """
     row, top = 16, 18
     plot_w = width - label_w - 44
     height = top + row * len(bars) + 16
@@ -64,7 +73,7 @@ def percent_bars_svg(
         )
     out.append(
         f'<text x="{label_w + plot_w / 2:.1f}" y="{height - 2}" text-anchor="middle" '
-        f'fill="#555">{escape(tr.gettext("line demarcated, per cent"))}</text></svg>'
+        f'fill="#555">{escape(axis or tr.gettext("line demarcated, per cent"))}</text></svg>'
     )
     return "".join(out)
 

@@ -72,13 +72,14 @@ def controls_html(c: ViewControls, tr: Translator) -> str:
         f'<form class="bm-form" method="get" action="{escape(c.action)}" '
         f'aria-label="{escape(tr.gettext("Filters"))}">',
         f'<input type="hidden" name="lang" value="{escape(c.lang)}">',
-        f'<label for="bm-f-as_of">{escape(tr.gettext("Date"))}</label>'
+        '<div class="bm-row bm-when">'
+        f'<div><label for="bm-f-as_of">{escape(tr.gettext("Date"))}</label>'
         f'<input id="bm-f-as_of" type="date" name="as_of" value="{c.as_of.isoformat()}" '
-        f'min="{y0}-01-01" max="{y1}-12-31">',
-        f'<label for="bm-f-year">{escape(tr.gettext("Year"))}: '
+        f'min="{y0}-01-01" max="{y1}-12-31"></div>'
+        f'<div><label for="bm-f-year">{escape(tr.gettext("Year"))}: '
         f'<output id="bm-f-year-out" for="bm-f-year">{year}</output></label>'
         f'<input id="bm-f-year" type="range" min="{y0}" max="{y1}" step="1" value="{year}" '
-        f'data-day="{c.as_of.strftime("%m-%d")}">',
+        f'data-day="{c.as_of.strftime("%m-%d")}"></div></div>',
     ]
     if c.provinces:
         options = [Option("", tr.gettext("All provinces")), *c.provinces]
@@ -116,14 +117,15 @@ def controls_html(c: ViewControls, tr: Translator) -> str:
             if v
         )
         parts.append(
-            f'<form class="bm-form" method="get" action="{escape(c.changes_action)}" '
-            f'aria-label="{escape(tr.gettext("What changed between two dates"))}">'
-            f"<h3>{escape(tr.gettext('What changed between two dates'))}</h3>{hidden}"
-            f'<div class="bm-row"><label for="bm-c-from">{escape(tr.gettext("From"))}</label>'
-            f'<input id="bm-c-from" type="date" name="from" value="{start.isoformat()}">'
-            f'<label for="bm-c-to">{escape(tr.gettext("To"))}</label>'
+            f'<details class="bm-compare"><summary>'
+            f"{escape(tr.gettext('What changed between two dates'))}</summary>"
+            f'<form class="bm-form" method="get" action="{escape(c.changes_action)}">{hidden}'
+            '<div class="bm-row bm-when">'
+            f'<div><label for="bm-c-from">{escape(tr.gettext("From"))}</label>'
+            f'<input id="bm-c-from" type="date" name="from" value="{start.isoformat()}"></div>'
+            f'<div><label for="bm-c-to">{escape(tr.gettext("To"))}</label>'
             f'<input id="bm-c-to" type="date" name="to" value="{c.as_of.isoformat()}"></div>'
-            f'<button type="submit">{escape(tr.gettext("Compare"))}</button></form>'
+            f'</div><button type="submit">{escape(tr.gettext("Compare"))}</button></form></details>'
         )
     return "".join(parts)
 

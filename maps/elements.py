@@ -21,7 +21,7 @@ from branca.element import Element
 from folium.map import Layer
 from folium.template import Template
 
-from maps.page import PANELS_JS, PHONE_MAX_PX
+from maps.page import BAR_CSS, PANELS_JS, PHONE_MAX_PX
 from maps.render import Raw, RenderOnce, js_json
 from maps.text import Translator
 
@@ -33,16 +33,6 @@ body { display: flex; flex-direction: column; font: 13px/1.35 system-ui, -apple-
   "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; color: #222; }
 .folium-map { flex: 1 1 auto; min-height: 0; height: auto !important; }
 .leaflet-container.folium-map { background: %(sea)s; font: inherit; }
-.bm-bar { flex: none; display: flex; flex-wrap: wrap; align-items: center; gap: 2px 12px;
-  padding: 4px 10px; background: #f7f7f4; border-bottom: 1px solid #ccc; }
-.bm-bar h1 { font-size: 15px; margin: 0; font-weight: 600; }
-.bm-home { font-weight: 700; color: #0b4f8a; text-decoration: none; }
-.bm-nav, .bm-langs { display: flex; gap: 2px 10px; flex-wrap: wrap; }
-.bm-langs { margin-left: auto; }
-.bm-link { color: #0b4f8a; display: inline-flex; align-items: center; min-height: 24px; }
-.bm-link[aria-current] { font-weight: 700; color: #222; text-decoration: none; }
-.bm-banner { flex: none; margin: 0; background: #7a1f00; color: #fff; padding: 3px 10px;
-  font-weight: 600; text-align: center; }
 .bm-panel { background: rgba(255,255,255,0.96); border-radius: 6px; padding: 4px 8px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); color: #222; max-width: 340px; }
 .bm-toggle { display: block; width: 100%%; min-height: 28px; margin: 0; padding: 2px 4px;
@@ -81,11 +71,16 @@ body { display: flex; flex-direction: column; font: 13px/1.35 system-ui, -apple-
 .bm-form .bm-row label { display: inline-flex; font-weight: normal; gap: 3px; margin: 0; }
 .bm-form button[type=submit] { margin-top: 6px; padding: 2px 12px; }
 .bm-form a { color: #0b4f8a; }
+.bm-form .bm-when { flex-wrap: nowrap; align-items: flex-end; }
+.bm-form .bm-when > div { flex: 1 1 50%%; min-width: 0; }
+.bm-form input[type=range] { width: 100%%; }
+.bm-compare { margin-top: 6px; border-top: 1px solid #ddd; padding-top: 4px; }
+.bm-compare summary { cursor: pointer; font-weight: 600; min-height: 24px; }
+.bm-panel td.n { white-space: nowrap; }
+.bm-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }
 @media (max-width: %(phone)dpx) {
-  .bm-bar { padding: 2px 8px; gap: 0 10px; }
-  .bm-bar h1 { font-size: 14px; flex-basis: 100%%; order: 3; }
-  .bm-nav { order: 4; flex-wrap: nowrap; overflow-x: auto; max-width: 100%%; }
-  .bm-link, .bm-home { min-height: 44px; display: inline-flex; align-items: center; }
+  .bm-compare summary { min-height: 44px; display: flex; align-items: center; }
   .bm-toggle { min-height: 44px; min-width: 44px; }
   .bm-panel { max-width: calc(100vw - 90px); }
   .bm-body { max-height: 55vh; }
@@ -100,7 +95,7 @@ body { display: flex; flex-direction: column; font: 13px/1.35 system-ui, -apple-
 def page_style(sea: str) -> Element:
     """The BorderMap stylesheet, as raw text for the page head."""
     # An empty icon: browsers would otherwise ask the server for /favicon.ico.
-    css = PAGE_CSS % {"sea": sea, "phone": PHONE_MAX_PX}
+    css = BAR_CSS + PAGE_CSS % {"sea": sea, "phone": PHONE_MAX_PX}
     return Raw(f'<link rel="icon" href="data:,"><style>{css}</style>')
 
 

@@ -69,7 +69,7 @@ def chart_html(segments: dict[str, Any], planting: Mapping[int, int], tr: Transl
     )
     bars = [
         Bar(
-            label=str(f["properties"]["province_name"]),
+            label=style.short_province(f["properties"]["province_name"]),
             pct=f["properties"]["pct_km"],
             colour=style.progress_colour(f["properties"]["pct_km"]),
             note=style.segment_label(

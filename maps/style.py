@@ -65,10 +65,25 @@ def border_label(code: str, tr: Translator) -> str:
     return tr.gettext(BORDER_LABELS[code]) if code in BORDER_LABELS else code
 
 
+# The unit word before a province's proper name in the official name ("Tỉnh Cao Bằng").
+UNIT_WORDS = ("Tỉnh ", "Thành phố ")
+
+
+def short_province(name: str | None) -> str:
+    """A province's proper name without its unit word: ``Tỉnh Cao Bằng`` → ``Cao Bằng``."""
+    if not name:
+        return ""
+    for word in UNIT_WORDS:
+        if name.startswith(word) and len(name) > len(word):
+            return name[len(word) :]
+    return name
+
+
 def segment_label(province_name: str | None, border_code: str, tr: Translator) -> str:
     """A border segment by name: its province and the neighbour (``Cao Bằng – Trung Quốc``)."""
     neighbour = NEIGHBOUR_LABELS.get(border_code)
-    return f"{province_name or '?'} – {tr.gettext(neighbour) if neighbour else border_code}"
+    where = short_province(province_name) or "?"
+    return f"{where} – {tr.gettext(neighbour) if neighbour else border_code}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from service.db.engine import make_engine, make_sessionmaker
 from service.errors import add_exception_handlers
 from service.etag import ETagMiddleware
-from service.routes import coverage, docs, health, ogc, progress, spatial
+from service.routes import coverage, docs, health, ogc, pages, progress, spatial
 from service.routes import maps as maps_routes
 from service.settings import Settings
 
@@ -51,4 +51,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)
+    app.include_router(pages.router)
     return app

@@ -171,4 +171,4 @@ def border_provinces(db: Executor, *, as_of: dt.date) -> list[tuple[str, str]]:
     Sorted by name as a Vietnamese reader looks it up (diacritics folded).
     """
     rows = db.execute(text(_BORDER_PROVINCES), {"era": era_on(as_of), "as_of": as_of})
-    return sorted(((r.code, r.name) for r in rows), key=lambda cn: (fold(cn[1]), cn[1]))
+    return sorted(((r.code, r.name) for r in rows), key=lambda cn: (_bare(fold(cn[1])), cn[1]))

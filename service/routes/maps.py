@@ -25,6 +25,7 @@ from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
 from maps.controls import Option, ViewControls
 from maps.kinds import MapKind
 from maps.page import PageText
+from maps.style import short_province
 from service import params
 from service.db.data_version import read_version
 from service.db.maplayers import event_years
@@ -136,8 +137,11 @@ def controls_for(db: Executor, request: Request, query: MapQuery, tr: Translator
         as_of=query.as_of,
         years=(min(years[0], query.as_of.year), max(years[1], query.as_of.year)),
         lang=tr.lang,
-        provinces=[Option(name, name) for _code, name in border_provinces(db, as_of=query.as_of)],
-        province=selected,
+        provinces=[
+            Option(short_province(name), short_province(name))
+            for _code, name in border_provinces(db, as_of=query.as_of)
+        ],
+        province=short_province(selected) if selected else None,
         borders=BORDER_CODES if query.kind != "coverage" else (),
         border=query.border,
         kinds=query.kind == "coverage",

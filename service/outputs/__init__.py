@@ -1,0 +1,1 @@
+"""service.outputs: pages built from the data layer for people (overview, comparisons)."""
