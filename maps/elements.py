@@ -60,6 +60,7 @@ body { display: flex; flex-direction: column; font: 13px/1.35 system-ui, -apple-
 .bm-ring b { width: 26px; height: 26px; border-radius: 50%%; background: #fff;
   font: 600 11px/26px system-ui, "DejaVu Sans", Arial, sans-serif; text-align: center;
   color: #222; }
+.bm-chart .bm-body { max-height: 40vh; }
 .bm-chart svg text { font: 11px system-ui, "DejaVu Sans", Arial, sans-serif; fill: #222; }
 .bm-form label { display: block; margin: 4px 0 1px; font-weight: 600; }
 .bm-form input, .bm-form select, .bm-form button { font: inherit; min-height: 28px;
@@ -272,10 +273,12 @@ class Panel(RenderOnce):
         self._name = "Panel"
         self.html = html
         body = f"{dom_id}-body"
+        # The body scrolls when long: focusable and named, so a keyboard can scroll it.
         self.html_js = js_json(
             f'<button type="button" class="bm-toggle" aria-expanded="false" '
             f'aria-controls="{escape(body)}">{escape(title)}</button>'
-            f'<div class="bm-body" id="{escape(body)}">{html}</div>'
+            f'<div class="bm-body" id="{escape(body)}" tabindex="0" role="region" '
+            f'aria-label="{escape(title)}">{html}</div>'
         )
         self.dom_id_js = js_json(dom_id)
         self.position_js = js_json(position)

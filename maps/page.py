@@ -27,9 +27,9 @@ PHONE_MAX_PX = 600
 # The top bar's style, shared by the maps and the other HTML pages (service.outputs).
 BAR_CSS = (
     """
-.bm-bar { flex: none; display: flex; flex-wrap: wrap; align-items: center; gap: 2px 12px;
+.bm-top { flex: none; display: flex; flex-wrap: wrap; align-items: center; gap: 2px 12px;
   padding: 4px 10px; background: #f7f7f4; border-bottom: 1px solid #ccc; }
-.bm-bar h1 { font-size: 15px; margin: 0; font-weight: 600; }
+.bm-top h1 { font-size: 15px; margin: 0; font-weight: 600; }
 .bm-home { font-weight: 700; color: #0b4f8a; text-decoration: none; }
 .bm-nav, .bm-langs { display: flex; gap: 2px 10px; flex-wrap: wrap; }
 .bm-langs { margin-left: auto; }
@@ -38,8 +38,8 @@ BAR_CSS = (
 .bm-banner { flex: none; margin: 0; background: #7a1f00; color: #fff; padding: 3px 10px;
   font-weight: 600; text-align: center; }
 @media (max-width: PHONEpx) {
-  .bm-bar { padding: 2px 8px; gap: 0 10px; }
-  .bm-bar h1 { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  .bm-top { padding: 2px 8px; gap: 0 10px; }
+  .bm-top h1 { position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip: rect(0 0 0 0); white-space: nowrap; }
   .bm-nav { order: 4; flex-wrap: nowrap; overflow-x: auto; max-width: 100%; white-space: nowrap; }
   .bm-banner { font-size: 12px; padding: 2px 6px; }
@@ -157,7 +157,7 @@ def top_bar(page: PageText, tr: Translator) -> str:
         else ""
     )
     return (
-        f'<header class="bm-bar">{home}<h1>{escape(page.title)}</h1>{nav}{langs}</header>{notice}'
+        f'<header class="bm-top">{home}<h1>{escape(page.title)}</h1>{nav}{langs}</header>{notice}'
     )
 
 

@@ -14,7 +14,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from maps.kinds import KINDS
 from maps.page import Chrome, Link
@@ -104,3 +104,28 @@ def localize(response: Response, request: Request, tr: Translator) -> Response:
     if request.query_params.get("lang") and request.cookies.get(COOKIE) != tr.lang:
         response.set_cookie(COOKIE, tr.lang, max_age=365 * 86400, samesite="lax")
     return response
+
+
+# The routes whose answer is a page for people: their errors are pages too.
+HTML_PAGES = ("/overview", "/maps/coverage", "/maps/markers", "/maps/progress", "/maps/changes")
+
+
+def wants_error_page(request: Request) -> bool:
+    """True for a browser's request of an HTML page (it gets an HTML error, not JSON)."""
+    path = request.url.path.removeprefix(root(request))
+    accept = request.headers.get("accept", "")
+    return path in HTML_PAGES and "text/html" in accept
+
+
+def error_page(request: Request, status: int, detail: str) -> Response:
+    """The error page in the reader's language (an unknown ``?lang=`` falls back to vi)."""
+    from service.outputs.errors import render_error  # the page machinery loads on demand
+
+    try:
+        lang = request_lang(request)
+    except BadRequest:
+        lang = negotiate(None, request.cookies.get(COOKIE), request.headers.get("accept-language"))
+    tr = translator(lang)
+    back = f"{root(request)}{request.url.path}?lang={tr.lang}"
+    html = render_error(status, detail, tr=tr, chrome=chrome(request, tr, state={}), back=back)
+    return localize(HTMLResponse(html, status_code=status), request, tr)

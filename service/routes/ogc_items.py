@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection, Engine
 
 from service import export
@@ -106,7 +105,8 @@ def _items_handler(coll: Collection) -> Any:
                 matched = count_matched(conn, q, day)
         links = items_links(base, q, len(features), matched)
         rows = [html.parsed(f) for f in features]
-        page = html.render(
+        return html.page(
+            request,
             "items.html",
             title=coll.title,
             base=base,
@@ -119,7 +119,6 @@ def _items_handler(coll: Collection) -> Any:
             links=links,
             synthetic=any(r["properties"].get("synthetic") for r in rows),
         )
-        return HTMLResponse(page)
 
     items.__doc__ = (
         f"Features of {coll.id}: paged (next links), filtered by bbox, dates, properties and"
@@ -148,16 +147,15 @@ def _feature_handler(coll: Collection) -> Any:
             ),
         ]
         if fmt == "html":
-            return HTMLResponse(
-                html.render(
-                    "feature.html",
-                    title=f"{coll.title}: {featureId}",
-                    base=base,
-                    collection=coll,
-                    feature=html.parsed(f),
-                    geometry_summary=html.geometry_summary(f.geometry),
-                    links=links,
-                )
+            return html.page(
+                request,
+                "feature.html",
+                title=f"{coll.title}: {featureId}",
+                base=base,
+                collection=coll,
+                feature=html.parsed(f),
+                geometry_summary=html.geometry_summary(f.geometry),
+                links=links,
             )
         links[0]["type"] = GEOJSON
         return Response(
