@@ -178,15 +178,11 @@ class PhoneLayout(RenderOnce):
         """
         {% macro script(this, kwargs) %}
         if (bmPhone()) {
+            // Leaflet's own toggle link expands it; a tap on the map folds it again.
             var bmCtl = {{ this.control.get_name() }}, bmMap = {{ this._parent.get_name() }};
+            bmCtl.options.collapsed = true;
             bmCtl.collapse();
-            L.DomEvent.on(bmCtl._layersLink, "click", function (e) {
-                L.DomEvent.preventDefault(e);
-                if (bmCtl._container.classList.contains("leaflet-control-layers-expanded")) {
-                    bmCtl.collapse();
-                } else { bmCtl.expand(); }
-            });
-            bmMap.on("click", function () { bmCtl.collapse(); });
+            bmMap.on("click", bmCtl.collapse, bmCtl);
         }
         {{ this.control.get_name() }}._layersLink.setAttribute("aria-label", {{ this.label_js }});
         {{ this.control.get_name() }}._layersLink.title = {{ this.label_js }};
