@@ -6,8 +6,6 @@ import json
 from functools import cache
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from service.ogc.render import FeatureText
@@ -24,28 +22,12 @@ def _env() -> Environment:
 
 
 def render(template: str, **context: Any) -> str:
-    """Render ``template`` (a file in service/ogc/templates) with ``context``."""
-    return _env().get_template(template).render(**context)
+    """Render ``template`` (a file in service/ogc/templates) with ``context``.
 
-
-def page(request: Request, template: str, *, title: str, **context: Any) -> Response:
-    """The HTML view in the reader's language (:mod:`service.pages`), ``title`` translated.
-
-    Collection titles and descriptions stay as the API publishes them; the words of the
-    page around them come from the catalogue (``{{ _("...") }}`` in the templates).
+    The words of the page come from the catalogue: ``_`` (gettext) and ``lang`` are in the
+    context (:func:`service.web.pages.ogc_view` gives them).
     """
-    from service.pages import get_translator, localize, root
-
-    tr = get_translator(request)
-    html = render(
-        template,
-        title=tr.gettext(title),
-        lang=tr.lang,
-        _=tr.gettext,
-        overview=f"{root(request)}/overview?lang={tr.lang}",
-        **context,
-    )
-    return localize(HTMLResponse(html), request, tr)
+    return _env().get_template(template).render(**context)
 
 
 def parsed(f: FeatureText) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
 from service.settings import Settings
+from service.web.app import create_app
 
 from .conftest import OFFICER_NAMES
 
