@@ -118,4 +118,13 @@ def render_overview(data: Overview, *, tr: Translator, chrome: Chrome, map_url: 
         map_url=map_url,
         when={"as_of": data.as_of.isoformat()} if data.dated else {},
         today=data.as_of,
+        changes_url=map_url(
+            "changes",
+            **{"from": _year_before(data.as_of).isoformat(), "to": data.as_of.isoformat()},
+        ),
     )
+
+
+def _year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)

@@ -60,6 +60,7 @@ def test_overview_links_open_the_maps_filtered(client: TestClient) -> None:
     links = {unescape(h) for h in re.findall(r'href="(/maps/[^"]+)"', html)}
     assert "/maps/coverage?province=H%C3%A0+Giang&as_of=2013-01-01&lang=en" in links
     assert "/maps/progress?border=CN&as_of=2013-01-01&lang=en" in links
+    assert "/maps/changes?from=2012-01-01&to=2013-01-01&lang=en" in links
     for link in links:
         page = client.get(link)
         assert page.status_code == 200, link
