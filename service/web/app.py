@@ -13,7 +13,22 @@ from service.settings import Settings
 from service.web.errors import add_exception_handlers
 from service.web.etag import ETagMiddleware
 from service.web.page_cache import MapCache
-from service.web.routes import coverage, docs, health, ogc, pages, progress, spatial
+from service.web.routes import (
+    account,
+    audit,
+    coverage,
+    docs,
+    health,
+    imports,
+    inspections,
+    marker_writes,
+    officers,
+    ogc,
+    pages,
+    progress,
+    signin,
+    spatial,
+)
 from service.web.routes import maps as maps_routes
 
 
@@ -53,5 +68,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)
+    app.include_router(account.router)
+    app.include_router(audit.router)
+    app.include_router(signin.router)
+    for writes in (marker_writes, inspections, officers, imports):
+        app.include_router(writes.router)
     app.include_router(pages.router)
     return app

@@ -13,7 +13,19 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.errors import GeoError
-from service.errors import BadRequest, DatabaseNotReady, NotFound
+from service.errors import (
+    BadRequest,
+    Conflict,
+    DatabaseNotReady,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    PreconditionRequired,
+    TooManyAttempts,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from service.web.pages import error_page, wants_error_page
 
 log = logging.getLogger(__name__)
@@ -22,7 +34,15 @@ log = logging.getLogger(__name__)
 STATUS_CODES: dict[type[Exception], int] = {
     NotFound: 404,
     BadRequest: 400,
+    Conflict: 409,
+    PreconditionRequired: 428,
+    PreconditionFailed: 412,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     GeoError: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
     DatabaseNotReady: 503,
     SQLAlchemyError: 500,
 }
@@ -37,9 +57,13 @@ def add_exception_handlers(app: FastAPI) -> None:
             if status >= 500:
                 log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
                 return JSONResponse({"detail": "internal server error"}, status_code=status)
+            # Auth errors carry WWW-Authenticate or Retry-After.
+            headers: dict[str, str] | None = getattr(exc, "headers", None)
             if wants_error_page(request):
-                return error_page(request, status, str(exc))
-            return JSONResponse({"detail": str(exc)}, status_code=status)
+                response = error_page(request, status, str(exc))
+                response.headers.update(headers or {})
+                return response
+            return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
         return handle
 
