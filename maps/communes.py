@@ -16,15 +16,17 @@ from typing import Any
 from maps.assets import VECTORGRID, Assets, OfflineMap, require
 from maps.base import Basemap, Tiles, add_layer, add_outlines, finish, new_map
 from maps.elements import ESCAPE_JS, GeoJsonLayer, Panel, Script, VectorTileLayer
+from maps.page import PageText
+from maps.text import N_, Translator
 
 # Style key of a commune (the same rule in Python for embedded features and in JS for tiles).
 CLASS_JS = (
     "function (p) { return p.is_land_border ? 'land' : (p.is_coastal ? 'coastal' : 'inland'); }"
 )
 CLASSES = (
-    ("land", "Land-border commune", "#d9480f"),
-    ("coastal", "Coastal commune", "#1c7ed6"),
-    ("inland", "Other commune", "#ced4da"),
+    ("land", N_("Land-border commune"), "#d9480f"),
+    ("coastal", N_("Coastal commune"), "#1c7ed6"),
+    ("inland", N_("Other commune"), "#ced4da"),
 )
 STYLES = {
     key: {"fillColor": fill, "fillOpacity": 0.55, "color": "#495057", "weight": 0.4}
@@ -45,19 +47,23 @@ def class_of(props: Mapping[str, Any]) -> str:
     return "coastal" if props["is_coastal"] else "inland"
 
 
-def legend_html(counts: Mapping[str, int], *, era: str, tiled: bool) -> str:
+def legend_html(counts: Mapping[str, int], *, era: str, tiled: bool, tr: Translator) -> str:
     """Legend: one row per class with its count, and how the communes are drawn."""
     rows = "".join(
         f'<tr data-class="{key}"><td><span class="bm-swatch" style="background:{fill}">'
-        f'</span>{escape(label)}</td><td class="n">{counts.get(key, 0)}</td></tr>'
+        f"</span>{escape(tr.gettext(label))}</td>"
+        f'<td class="n">{tr.format_number(counts.get(key, 0))}</td></tr>'
         for key, label, fill in CLASSES
     )
-    eras = "pre-2025 units" if era == "pre2025" else "units since 1 Jul 2025"
-    how = "drawn from vector tiles" if tiled else "embedded in the page"
+    eras = (
+        tr.gettext("pre-2025 units") if era == "pre2025" else tr.gettext("units since 1 Jul 2025")
+    )
+    how = tr.gettext("drawn from vector tiles") if tiled else tr.gettext("embedded in the page")
+    title = tr.gettext("Communes ({n})").format(n=tr.format_number(sum(counts.values())))
     return (
-        f'<h3>Communes ({sum(counts.values())})</h3><div class="muted">{eras}</div>'
+        f'<h3>{escape(title)}</h3><div class="muted">{escape(eras)}</div>'
         f'<table id="bm-legend-table">{rows}</table>'
-        f'<div class="muted" id="bm-drawn" data-tiled="{str(tiled).lower()}">{how}</div>'
+        f'<div class="muted" id="bm-drawn" data-tiled="{str(tiled).lower()}">{escape(how)}</div>'
     )
 
 
@@ -71,9 +77,11 @@ def communes_map(
     synthetic: bool,
     basemap: Basemap,
     assets: Assets,
+    tr: Translator,
+    page: PageText | None = None,
     tiles: Tiles | None = None,
 ) -> OfflineMap:
-    """Every commune, coloured by class.
+    """Every commune, coloured by class, in ``tr``'s language.
 
     Parameters
     ----------
@@ -92,9 +100,17 @@ def communes_map(
     """
     if communes is None and not tile_url:
         raise ValueError("communes_map needs the communes or a tile URL")
-    m = new_map(assets=assets, basemap=basemap, tiles=tiles, synthetic=synthetic, bounds=bounds)
+    m = new_map(
+        assets=assets,
+        basemap=basemap,
+        page=page or PageText(tr.gettext("Communes by border type"), tr.lang),
+        tr=tr,
+        tiles=tiles,
+        synthetic=synthetic,
+        bounds=bounds,
+    )
     m.add_child(Script(ESCAPE_JS + _TOOLTIP_JS))
-    name = f"Communes ({sum(counts.values())})"
+    name = tr.gettext("Communes ({n})").format(n=tr.format_number(sum(counts.values())))
     layer: GeoJsonLayer | VectorTileLayer
     if communes is None:
         require(m, assets, VECTORGRID)
@@ -121,7 +137,9 @@ def communes_map(
             highlight={"weight": 2, "color": "#000000"},
         )
     add_layer(m, "communes", layer)
-    add_outlines(m, basemap)
-    legend = legend_html(counts, era=era, tiled=communes is None)
-    m.add_child(Panel(legend, dom_id="bm-legend", position="bottomright"))
-    return finish(m)
+    add_outlines(m, basemap, tr)
+    legend = legend_html(counts, era=era, tiled=communes is None, tr=tr)
+    m.add_child(
+        Panel(legend, dom_id="bm-legend", title=tr.gettext("Legend"), position="bottomright")
+    )
+    return finish(m, tr)

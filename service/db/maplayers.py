@@ -340,3 +340,12 @@ def commune_layer(
             for r in rows
         ]
     return CommuneLayer(era_on(as_of), counts, bbox, bool(head.synthetic), features)
+
+
+def event_years(db: Executor) -> tuple[int, int] | None:
+    """First and last year of any marker status event (the map's year slider), or None."""
+    row = db.execute(text("SELECT min(event_date) AS lo, max(event_date) AS hi FROM marker_event"))
+    first = row.first()
+    if first is None or first.lo is None:
+        return None
+    return first.lo.year, first.hi.year

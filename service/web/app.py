@@ -27,6 +27,7 @@ from service.web.routes import (
     metrics,
     officers,
     ogc,
+    pages,
     progress,
     signin,
     spatial,
@@ -83,4 +84,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(signin.router)
     for writes in (marker_writes, inspections, officers, imports):
         app.include_router(writes.router)
+    app.include_router(pages.router)
     return app

@@ -11,7 +11,7 @@ import json
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from psycopg import errors as pg_errors
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.types import Send
@@ -31,6 +31,7 @@ from service.errors import (
     Unavailable,
     UnsupportedMediaType,
 )
+from service.web.pages import error_page, wants_error_page
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,11 @@ def database_unavailable(exc: BaseException) -> Unavailable | None:
 
 
 def add_exception_handlers(app: FastAPI) -> None:
-    """Register one JSON handler per entry of ``STATUS_CODES``."""
+    """Register one handler per entry of ``STATUS_CODES``: JSON, or for a browser asking
+    for a page (:func:`service.web.pages.wants_error_page`) an HTML page in its language."""
 
     def _handler(status: int):  # type: ignore[no-untyped-def]
-        async def handle(request: Request, exc: Exception) -> JSONResponse:
+        async def handle(request: Request, exc: Exception) -> Response:
             unavailable = exc if isinstance(exc, Unavailable) else database_unavailable(exc)
             if unavailable is not None or status == 503:
                 log.warning("%s %s: %s", request.method, request.url.path, exc)
@@ -83,6 +85,10 @@ def add_exception_handlers(app: FastAPI) -> None:
                 return JSONResponse({"detail": "internal server error"}, status_code=status)
             # Auth errors carry WWW-Authenticate or Retry-After.
             headers: dict[str, str] | None = getattr(exc, "headers", None)
+            if wants_error_page(request):
+                response = error_page(request, status, str(exc))
+                response.headers.update(headers or {})
+                return response
             return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
         return handle
