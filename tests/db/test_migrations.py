@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from service.db import migrate
+from service.db import migrate, schema_search  # noqa: F401 - adds its indexes
 from service.db.migrate import include_object
 from service.db.models import Base
 
