@@ -6,8 +6,8 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine
 
-from service.db.migrate import include_object
 from service.db import schema_search  # noqa: F401 - its indexes join Base.metadata
+from service.db.migrate import include_object
 from service.db.models import Base
 
 config = context.config
