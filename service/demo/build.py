@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine
 
 from service.db import demo_store
 from service.db.demo_store import TableRows
+from service.db.readiness import connect, require_schema
 from service.demo import borders as B
 from service.demo import facts as F
 from service.demo import history, markers, officers
@@ -335,7 +336,13 @@ def write_demo(
 
 
 def build_demo(engine: Engine, *, seed: int = DEFAULT_SEED) -> DemoSummary:
-    """Generate the demo dataset and replace the database content with it."""
+    """Generate the demo dataset and replace the database content with it.
+
+    Raises ``DatabaseNotReady`` before generating anything when the database is unreachable
+    or not migrated.
+    """
+    with connect(engine) as conn:
+        require_schema(conn)
     dataset = generate_demo(seed)
     summary = write_demo(engine, dataset)
     log.info("demo dataset built in %.1f s", summary.seconds)
@@ -343,6 +350,7 @@ def build_demo(engine: Engine, *, seed: int = DEFAULT_SEED) -> DemoSummary:
 
 
 def is_empty(engine: Engine) -> bool:
-    """True when the border table has no rows (``--if-empty``)."""
-    with engine.connect() as conn:
+    """True when the border table has no rows (``--if-empty``); ``DatabaseNotReady`` as above."""
+    with connect(engine) as conn:
+        require_schema(conn)
         return not demo_store.has_rows(conn, "border")

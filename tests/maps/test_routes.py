@@ -12,9 +12,9 @@ from sqlalchemy import create_engine, text
 
 from maps.assets import VENDOR_DIR
 from maps.style import ROLE_LABELS
-from service.app import create_app
-from service.routes.maps import accepts_gzip
 from service.settings import Settings
+from service.web.app import create_app
+from service.web.page_cache import accepts_gzip
 
 from .conftest import OFFICER_NAMES
 
@@ -69,7 +69,7 @@ def test_as_of_before_the_reform_shows_the_old_units(client: TestClient) -> None
 
 
 def test_tooltip_role_labels_cover_every_role() -> None:
-    from service.db.models import OFFICER_ROLES
+    from service.vocabulary import OFFICER_ROLES
 
     assert set(ROLE_LABELS) == set(OFFICER_ROLES)
 
