@@ -29,7 +29,8 @@ from typing import Any
 from sqlalchemy import bindparam, text
 
 from geo.vietnamese import clean_query, fold, tone_key
-from service.db.units import Executor, era_on
+from service.db.units import Executor
+from service.vocabulary import era_on
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
