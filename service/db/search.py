@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, text
 
 from geo.vietnamese import clean_query, fold, tone_key
+from service.db.lineage import LinkedUnit, lineage
 from service.db.units import Executor
 from service.vocabulary import era_on
 
@@ -40,18 +40,6 @@ KIND_ORDER = ("province", "commune", "marker", "officer")
 MATCHES = {3: "exact", 2: "prefix", 1: "similar"}
 _KINDS = ", ".join(f"'{k}'" for k in KIND_ORDER)
 TIES = f"score DESC, array_position(ARRAY[{_KINDS}], kind), era = 'pre2025', name, id"
-
-
-@dataclass(frozen=True)
-class LinkedUnit:
-    """A unit of the other era that a unit became or was formed from (``admin_lineage``)."""
-
-    id: int
-    era: str
-    code: str
-    name: str
-    province_code: str | None
-    is_default: bool
 
 
 @dataclass
@@ -278,49 +266,6 @@ def _add_lineage(db: Executor, hits: list[Hit]) -> None:
                         h.became = linked[h.code]
                     else:
                         h.formed_from = linked[h.code]
-
-
-_LINEAGE = {
-    # (level, era of the given codes) → units of the other era, keyed by the given code
-    ("commune", "pre2025"): (
-        "SELECT l.old_code AS key, u.id, u.era, u.code, u.name, u.province_code, l.is_default"
-        " FROM admin_lineage l JOIN commune u ON u.era = 'post2025' AND u.code = l.new_code"
-        " WHERE l.level = 'commune' AND l.old_code IN :codes"
-    ),
-    ("commune", "post2025"): (
-        "SELECT l.new_code AS key, u.id, u.era, u.code, u.name, u.province_code, l.is_default"
-        " FROM admin_lineage l JOIN commune u ON u.era = 'pre2025' AND u.code = l.old_code"
-        " WHERE l.level = 'commune' AND l.new_code IN :codes"
-    ),
-    ("province", "pre2025"): (
-        "SELECT l.old_code AS key, u.id, u.era, u.code, u.name, u.code AS province_code,"
-        " l.is_default"
-        " FROM admin_lineage l JOIN province u ON u.era = 'post2025' AND u.code = l.new_code"
-        " WHERE l.level = 'province' AND l.old_code IN :codes"
-    ),
-    ("province", "post2025"): (
-        "SELECT l.new_code AS key, u.id, u.era, u.code, u.name, u.code AS province_code,"
-        " l.is_default"
-        " FROM admin_lineage l JOIN province u ON u.era = 'pre2025' AND u.code = l.old_code"
-        " WHERE l.level = 'province' AND l.new_code IN :codes"
-    ),
-}
-
-
-def lineage(db: Executor, level: str, era: str, codes: list[str]) -> dict[str, list[LinkedUnit]]:
-    """For units of ``era`` at ``level``: what each became (pre2025) or was formed from.
-
-    Keyed by the given code; main successor (``is_default``) first, then by name.
-    Codes without lineage rows are absent from the result.
-    """
-    sql = text(_LINEAGE[(level, era)] + " ORDER BY l.is_default DESC, u.name, u.code")
-    rows = db.execute(sql.bindparams(bindparam("codes", expanding=True)), {"codes": codes})
-    out: dict[str, list[LinkedUnit]] = defaultdict(list)
-    for r in rows:
-        out[r.key].append(
-            LinkedUnit(r.id, r.era, r.code, r.name, r.province_code, bool(r.is_default))
-        )
-    return dict(out)
 
 
 def _add_assignments(db: Executor, hits: list[Hit], today: dt.date) -> None:

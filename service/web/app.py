@@ -13,7 +13,7 @@ from service.settings import Settings
 from service.web.errors import add_exception_handlers
 from service.web.etag import ETagMiddleware
 from service.web.page_cache import MapCache
-from service.web.routes import coverage, docs, health, ogc, progress, spatial
+from service.web.routes import coverage, docs, health, ogc, progress, search, spatial
 from service.web.routes import maps as maps_routes
 
 
@@ -53,4 +53,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)
+    app.include_router(search.router)
     return app

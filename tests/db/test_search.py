@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 
 from geo.vietnamese import bare_name, fold, tone_key
-from service.db.search import MAX_LIMIT, Hit, lineage, search
+from service.db.lineage import lineage
+from service.db.search import MAX_LIMIT, Hit, search
 
 pytestmark = pytest.mark.db
 
