@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from service.cli import main
 from sqlalchemy import create_engine, make_url, text
 
+from service.commands.main import main
 from tests.conftest import drop_database, migrated_database
 
 pytestmark = pytest.mark.db

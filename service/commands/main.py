@@ -94,16 +94,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 
 def _plugins() -> list[Callable[[argparse._SubParsersAction, dict[str, Handler]], None]]:
-    """Sub-commands owned by other modules (demo data, imports, exports, maps).
+    """Sub-commands owned by other modules (demo data, imports, exports, maps, accounts).
 
     Each module keeps its heavy imports inside its handlers, so ``bordermap db`` stays quick.
     """
+    from service.commands import accounts as accounts_cli
     from service.commands import demo as demo_cli
     from service.commands import export as export_cli
     from service.commands import imports as ingest_cli
     from service.commands import maps as maps_cli
 
-    return [demo_cli.register, ingest_cli.register, export_cli.register, maps_cli.register]
+    return [
+        demo_cli.register,
+        ingest_cli.register,
+        export_cli.register,
+        maps_cli.register,
+        accounts_cli.register,
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,18 @@ from service.settings import Settings
 from service.web.errors import add_exception_handlers
 from service.web.etag import ETagMiddleware
 from service.web.page_cache import MapCache
-from service.web.routes import coverage, docs, health, ogc, progress, search, spatial
+from service.web.routes import (
+    account,
+    audit,
+    coverage,
+    docs,
+    health,
+    ogc,
+    progress,
+    search,
+    signin,
+    spatial,
+)
 from service.web.routes import maps as maps_routes
 
 
@@ -53,5 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)
+    app.include_router(account.router)
+    app.include_router(audit.router)
+    app.include_router(signin.router)
     app.include_router(search.router)
     return app

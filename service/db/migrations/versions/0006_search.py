@@ -11,7 +11,7 @@ Creating the extensions needs a role that may (a superuser, or on PostgreSQL 13+
 database owner: both are "trusted" extensions).
 
 Revision ID: search
-Revises: 0004
+Revises: accounts
 Create Date: 2026-11-29
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from geo.vietnamese import TONE_PLACEMENT, UNIT_PREFIX
 
 revision: str = "search"
-down_revision: str | None = "0004"
+down_revision: str | None = "accounts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
