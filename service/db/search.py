@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,8 +184,15 @@ SELECT 'officer' AS kind, c.id, NULL AS era, c.service_number AS code, c.full_na
        + {_score("f", "t", tone="bm_tone_key(c.full_name)")} AS score
 FROM (SELECT o.id, o.service_number, o.full_name, o.rank, bm_fold(o.full_name) AS k
       FROM officer o
-      WHERE {_matches("bm_fold(o.full_name)", "f")} OR upper(o.service_number) = upper(:raw)
+      WHERE ({_matches("bm_fold(o.full_name)", "f")} OR upper(o.service_number) = upper(:raw))
+      {{scope}}
       OFFSET 0) c
+"""
+# A province-limited reader sees the officers assigned (at any time) in its provinces only.
+_IN_SCOPE = """
+SELECT 1 FROM officer_assignment a JOIN commune cm ON cm.id = a.commune_id
+WHERE a.officer_id = {officer} AND (cm.era, cm.province_code) IN
+      (SELECT * FROM unnest(CAST(:s_era AS text[]), CAST(:s_code AS text[])))
 """
 
 
@@ -194,11 +202,14 @@ def search(
     *,
     limit: int = DEFAULT_LIMIT,
     officers: bool = False,
+    officer_scope: Collection[tuple[str, str]] | None = None,
     today: dt.date | None = None,
 ) -> list[Hit]:
     """The best ``limit`` hits for ``raw``, best first (see the module docstring).
 
-    ``officers`` must be true only for callers allowed to read personal data.
+    ``officers`` must be true only for callers allowed to read personal data;
+    ``officer_scope`` (``(era, province code)`` pairs) limits officers, and the assignments
+    shown, to those provinces (None: all).
     """
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be 1 to {MAX_LIMIT}")
@@ -224,7 +235,12 @@ def search(
         params.update(label=q.label, label_prefix=_like(q.label) + "%")
         branches.append(_MARKER_BRANCH)
     if officers:
-        branches.append(_OFFICER_BRANCH)
+        scope = ""
+        if officer_scope is not None:
+            scope = "AND EXISTS (" + _IN_SCOPE.format(officer="o.id") + ")"
+            params["s_era"] = [era for era, _ in officer_scope]
+            params["s_code"] = [code for _, code in officer_scope]
+        branches.append(_OFFICER_BRANCH.format(scope=scope))
     if not branches:
         return []
     union = " UNION ALL ".join(
@@ -248,7 +264,7 @@ def search(
         for r in rows
     ]
     _add_lineage(db, hits)
-    _add_assignments(db, [h for h in hits if h.kind == "officer"], today)
+    _add_assignments(db, [h for h in hits if h.kind == "officer"], today, officer_scope)
     return hits
 
 
@@ -268,19 +284,34 @@ def _add_lineage(db: Executor, hits: list[Hit]) -> None:
                         h.formed_from = linked[h.code]
 
 
-def _add_assignments(db: Executor, hits: list[Hit], today: dt.date) -> None:
+def _add_assignments(
+    db: Executor,
+    hits: list[Hit],
+    today: dt.date,
+    scope: Collection[tuple[str, str]] | None,
+) -> None:
+    """The assignments active on ``today`` of officer hits (in ``scope`` when given)."""
     if not hits:
         return
+    in_scope = ""
+    params: dict[str, Any] = {"today": today}
+    if scope is not None:
+        in_scope = (
+            " AND (c.era, c.province_code) IN"
+            " (SELECT * FROM unnest(CAST(:s_era AS text[]), CAST(:s_code AS text[])))"
+        )
+        params.update(s_era=[era for era, _ in scope], s_code=[code for _, code in scope])
     sql = text(
         "SELECT a.officer_id, a.role, a.term, a.start_date, a.end_date,"
         " c.id AS commune_id, c.era, c.code, c.name"
         " FROM officer_assignment a JOIN commune c ON c.id = a.commune_id"
         " WHERE a.officer_id IN :ids AND a.start_date <= :today"
-        " AND (a.end_date IS NULL OR a.end_date > :today)"
+        f" AND (a.end_date IS NULL OR a.end_date > :today){in_scope}"
         " ORDER BY a.start_date, c.name"
     ).bindparams(bindparam("ids", expanding=True))
     by_officer = {h.id: h for h in hits}
-    for r in db.execute(sql, {"ids": list(by_officer), "today": today}):
+    params["ids"] = list(by_officer)
+    for r in db.execute(sql, params):
         by_officer[r.officer_id].assignments.append(
             {
                 "role": r.role,

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, Row, text
+from sqlalchemy.orm import Session
+
+from ..auth.conftest import make_user
 
 pytestmark = pytest.mark.db
 
@@ -101,3 +106,87 @@ def test_lineage_endpoint(demo_client: TestClient) -> None:
 )
 def test_lineage_endpoint_errors(demo_client: TestClient, path: str, status: int) -> None:
     assert demo_client.get(path).status_code == status
+
+
+@pytest.fixture
+def demo_tx(demo_engine: Engine) -> Iterator[Connection]:
+    """A connection to the demo database inside a transaction rolled back after the test."""
+    with demo_engine.connect() as c:
+        trans = c.begin()
+        try:
+            yield c
+        finally:
+            trans.rollback()
+
+
+@pytest.fixture
+def signed_in(demo_tx: Connection, demo_db_url: str) -> Iterator[tuple[TestClient, Connection]]:
+    """The app on the demo data with every session on ``demo_tx`` (users made there vanish)."""
+    from service.settings import Settings
+    from service.web.app import create_app
+    from service.web.deps import get_session
+
+    app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
+
+    def session() -> Iterator[Session]:
+        with Session(bind=demo_tx, join_transaction_mode="create_savepoint") as s:
+            yield s
+
+    app.dependency_overrides[get_session] = session
+    with TestClient(app) as c:
+        yield c, demo_tx
+
+
+def _officer(conn: Connection, where: str) -> Row[Any]:
+    return conn.execute(
+        text(
+            "SELECT o.id, o.full_name, o.service_number FROM officer o WHERE EXISTS ("
+            " SELECT 1 FROM officer_assignment a JOIN commune c ON c.id = a.commune_id"
+            f" WHERE a.officer_id = o.id AND {where}) ORDER BY o.id LIMIT 1"
+        )
+    ).one()
+
+
+def test_analyst_finds_officers_and_the_answer_is_not_stored(
+    signed_in: tuple[TestClient, Connection],
+) -> None:
+    client, conn = signed_in
+    headers = make_user(conn, "ana", "analyst")[1]
+    officer = _officer(conn, "a.end_date IS NULL")
+    r = client.get("/search", params={"q": officer.service_number}, headers=headers)
+    assert r.status_code == 200
+    assert r.headers["cache-control"] == "no-store"
+    first = r.json()["results"][0]
+    assert (first["kind"], first["id"], first["name"]) == ("officer", officer.id, officer.full_name)
+    assert first["service_number"] == officer.service_number
+    assert first["assignments"][0]["commune"]["name"]
+    by_name = client.get("/search", params={"q": officer.full_name, "limit": 50}, headers=headers)
+    assert officer.id in {h["id"] for h in by_name.json()["results"] if h["kind"] == "officer"}
+    # the same question without the token: no officer
+    anonymous = client.get("/search", params={"q": officer.service_number})
+    assert anonymous.json()["results"] == []
+    assert "no-store" not in anonymous.headers.get("cache-control", "")
+
+
+def test_province_editor_finds_only_the_officers_of_its_provinces(
+    signed_in: tuple[TestClient, Connection],
+) -> None:
+    client, conn = signed_in
+    headers = make_user(conn, "pe", "province_editor", ("02",))[1]  # Hà Giang → Tuyên Quang
+    inside = _officer(conn, "c.era = 'pre2025' AND c.province_code = '02'")
+    outside = _officer(
+        conn,
+        "c.province_code NOT IN ('02', '08') AND NOT EXISTS (SELECT 1 FROM officer_assignment b"
+        " JOIN commune d ON d.id = b.commune_id WHERE b.officer_id = a.officer_id"
+        " AND d.province_code IN ('02', '08'))",
+    )
+    found = client.get("/search", params={"q": inside.service_number}, headers=headers).json()
+    assert found["results"][0]["id"] == inside.id
+    hidden = client.get("/search", params={"q": outside.service_number}, headers=headers).json()
+    assert all(h["kind"] != "officer" for h in hidden["results"])
+
+
+def test_a_bad_token_is_refused(signed_in: tuple[TestClient, Connection]) -> None:
+    client, _ = signed_in
+    r = client.get("/search", params={"q": "lung cu"}, headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401

@@ -84,6 +84,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/progress/segments"): Case("/progress/segments", PUBLIC),
     ("GET", "/coverage/provinces"): Case("/coverage/provinces", PUBLIC),
     ("GET", "/coverage/communes"): Case("/coverage/communes", PUBLIC),
+    # Public, but reads the credential: officers for readers; a bad token is refused.
+    ("GET", "/search"): Case("/search?q=ha+giang", expect(200, 200, 200, 200, 200, 401)),
+    ("GET", "/communes/{era}/{code}/lineage"): Case("/communes/pre2025/99999/lineage", PUBLIC_404),
     ("GET", "/spatial/communes-near-border"): Case("/spatial/communes-near-border?km=5", PUBLIC),
     ("GET", "/spatial/communes/{code}/markers"): Case("/spatial/communes/00001/markers", PUBLIC),
     ("GET", "/spatial/markers/nearest"): Case("/spatial/markers/nearest?lon=105&lat=22", PUBLIC),

@@ -2,7 +2,9 @@
 
 ``/search`` answers JSON, or a small HTML page with the search box for a browser
 (``f=html`` or ``Accept: text/html``). Officers (personal data) are searched only for
-callers allowed to read them; everyone else never sees them, whatever they type.
+callers allowed to read them (a province editor: those assigned in its provinces), and
+those answers are ``Cache-Control: no-store``; anonymous callers never see an officer,
+whatever they type.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from service import params
+from service.auth import can_read_personal
+from service.auth.principal import Principal, ProvinceRef
+from service.auth.roles import SCOPED
 from service.db.lineage import LinkedUnit, commune_lineage
 from service.db.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, Hit, search
 from service.errors import BadRequest, NotFound
 from service.ogc.links import base_url, negotiate
 from service.vocabulary import ERAS, REFORM_DATE
+from service.web.auth_deps import NO_STORE, PrincipalDep
 from service.web.deps import SessionDep, get_settings
 
 router = APIRouter(tags=["search"])
@@ -123,6 +129,15 @@ def hit_doc(hit: Hit, base: str, today: dt.date) -> dict[str, Any]:
     return doc
 
 
+def officer_access(p: Principal) -> tuple[bool, frozenset[ProvinceRef] | None]:
+    """Whether ``p`` may find officers, and in which provinces (None: all)."""
+    if can_read_personal(p):
+        return True, None
+    if not p.is_anonymous and p.role in SCOPED:
+        return True, p.scope
+    return False, None
+
+
 def _base(request: Request) -> str:
     return base_url(get_settings(request).base_url, str(request.base_url))
 
@@ -141,7 +156,7 @@ def _base(request: Request) -> str:
         f" `q` at most {MAX_QUERY_CHARS} characters. `f=html` (or a browser) gets a page."
     ),
 )
-def search_route(request: Request, session: SessionDep) -> Response:
+def search_route(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
     """Ranked search."""
     q = request.query_params
     params.check_known(q.keys(), ("q", "limit", "f"))
@@ -153,7 +168,8 @@ def search_route(request: Request, session: SessionDep) -> Response:
         q.get("limit"), name="limit", low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT
     )
     today = dt.date.today()
-    hits = search(session, text, limit=limit, officers=False, today=today)
+    officers, scope = officer_access(principal)
+    hits = search(session, text, limit=limit, officers=officers, officer_scope=scope, today=today)
     base = _base(request)
     doc = {
         "query": text,
@@ -161,7 +177,10 @@ def search_route(request: Request, session: SessionDep) -> Response:
         "numberReturned": len(hits),
         "results": [hit_doc(h, base, today) for h in hits],
     }
-    return _json(doc)
+    response = _json(doc)
+    if officers:  # personal data: never stored, never shared between users
+        response.headers.update(NO_STORE)
+    return response
 
 
 @router.get(
