@@ -190,3 +190,18 @@ def test_a_bad_token_is_refused(signed_in: tuple[TestClient, Connection]) -> Non
     client, _ = signed_in
     r = client.get("/search", params={"q": "lung cu"}, headers={"Authorization": "Bearer nope"})
     assert r.status_code == 401
+
+
+def test_commune_features_carry_their_lineage(demo_client: TestClient) -> None:
+    r = demo_client.get(
+        "/collections/communes/items",
+        params={"code": "00721", "properties": "code,era,became,formed_from"},
+    )
+    assert r.status_code == 200
+    props = {f["properties"]["era"]: f["properties"] for f in r.json()["features"]}
+    assert props["pre2025"]["became"] == ["00721"]
+    assert props["pre2025"]["formed_from"] == []
+    assert "00721" in props["post2025"]["formed_from"]
+    assert props["post2025"]["became"] == []
+    schema = demo_client.get("/collections/communes/schema").json()
+    assert schema["properties"]["became"]["type"] == "array"
