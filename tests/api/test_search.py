@@ -204,4 +204,4 @@ def test_commune_features_carry_their_lineage(demo_client: TestClient) -> None:
     assert "00721" in props["post2025"]["formed_from"]
     assert props["post2025"]["became"] == []
     schema = demo_client.get("/collections/communes/schema").json()
-    assert schema["properties"]["became"]["type"] == "array"
+    assert schema["properties"]["properties"]["properties"]["became"]["type"] == "array"
