@@ -1,4 +1,4 @@
-"""service.auth_cli: ``bordermap user ...`` and ``bordermap token ...`` (accounts on the server).
+"""service.commands.accounts: ``bordermap user ...`` and ``bordermap token ...`` (accounts on the server).
 
 - ``user create NAME --role ROLE [--province CODE ...] [--password-stdin]``: the password
   is asked twice on a terminal, or read from the first line of standard input; without

@@ -55,6 +55,7 @@ from service.db.models import (
     MarkerSegment,
     Province,
 )
+from service.db.schema_writes import MarkerPosition
 from service.params import When
 from service.vocabulary import OFFICER_ROLES, era_on
 
@@ -80,6 +81,7 @@ _PROVINCE = _light(Province)
 _COMMUNE = _light(Commune)
 _LINEAGE = _light(AdminLineage)
 _MARKER = _light(Marker)
+_POSITION = _light(MarkerPosition)
 _EVENT = _light(MarkerEvent)
 _MARKER_SEGMENT = _light(MarkerSegment)
 
@@ -251,12 +253,25 @@ def _markers(shape: WhenShape) -> Source:
     cols["status_date"] = (ev.c.status_date, ("status",))
     cols["segment_code"] = (bs.c.code, ("segment",))
     cols["province_code"] = (bs.c.province_code, ("segment",))
-    where: list[Col] = []
+    # A retired marker leaves the collection on its retirement day (it is never erased).
+    where: list[Col] = [or_(m.c.retired_on.is_(None), m.c.retired_on > DAY)]
+    geom: Col = m.c.geom
     if shape != "none":  # an explicit date: only markers in the record by then
         x = _EVENT.alias("x")
         where.append(exists().where(x.c.marker_id == m.c.id, x.c.event_date <= DAY))
+        # ... where they stood then: the first former position still valid on the date
+        # (marker_position, written when a marker moves), else the current one.
+        p = _POSITION.alias("p")
+        former = (
+            select(p.c.geom)
+            .where(p.c.marker_id == m.c.id, p.c.valid_to > DAY)
+            .order_by(p.c.valid_to)
+            .limit(1)
+            .scalar_subquery()
+        )
+        geom = func.coalesce(former, m.c.geom)
     joins: dict[str, JoinFn] = {"status": join_status, "segment": join_segment}
-    return Source(m, m.c.id, m.c.geom, cols, joins, where)
+    return Source(m, m.c.id, geom, cols, joins, where)
 
 
 def _unit_columns(t: FromClause, names: Iterable[str]) -> dict[str, tuple[Col, tuple[str, ...]]]:

@@ -19,6 +19,10 @@ from service.web.routes import (
     coverage,
     docs,
     health,
+    imports,
+    inspections,
+    marker_writes,
+    officers,
     ogc,
     progress,
     search,
@@ -68,4 +72,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(signin.router)
     app.include_router(search.router)
+    for writes in (marker_writes, inspections, officers, imports):
+        app.include_router(writes.router)
     return app

@@ -7,7 +7,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from service.db import migrate, schema_search  # noqa: F401 - adds its indexes
+from service.db import (
+    migrate,
+    schema_search,  # noqa: F401 - adds its indexes
+    schema_writes,  # noqa: F401 - its tables join the metadata
+)
 from service.db.migrate import include_object
 from service.db.models import Base
 from service.db.schema_accounts import AppUser  # noqa: F401 - its tables join Base.metadata

@@ -13,7 +13,7 @@ Creating the extensions needs a role that may (a superuser, or on PostgreSQL 13+
 database owner: both are "trusted" extensions).
 
 Revision ID: search
-Revises: accounts
+Revises: writes
 Create Date: 2026-11-29
 """
 
@@ -25,7 +25,7 @@ from alembic import op
 from geo.vietnamese import TONE_PLACEMENT, UNIT_PREFIX
 
 revision: str = "search"
-down_revision: str | None = "accounts"
+down_revision: str | None = "writes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
