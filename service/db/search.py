@@ -338,7 +338,7 @@ def _add_assignments(
         )
         params.update(s_era=[era for era, _ in scope], s_code=[code for _, code in scope])
     sql = text(
-        "SELECT a.officer_id, a.role, a.term, a.start_date, a.end_date,"
+        "SELECT a.id, a.officer_id, a.role, a.term, a.start_date, a.end_date,"
         " c.id AS commune_id, c.era, c.code, c.name"
         " FROM officer_assignment a JOIN commune c ON c.id = a.commune_id"
         " WHERE a.officer_id IN :ids AND a.start_date <= :today"
@@ -350,6 +350,7 @@ def _add_assignments(
     for r in db.execute(sql, params):
         by_officer[r.officer_id].assignments.append(
             {
+                "id": r.id,
                 "role": r.role,
                 "term": r.term,
                 "start_date": r.start_date.isoformat(),
@@ -357,3 +358,16 @@ def _add_assignments(
                 "commune": {"id": r.commune_id, "era": r.era, "code": r.code, "name": r.name},
             }
         )
+
+
+def officer_id_by_service_number(db: Executor, number: str) -> int | None:
+    """The id of the officer with this service number (any case), or None."""
+    found = db.execute(
+        text("SELECT id FROM officer WHERE upper(service_number) = upper(:n)"), {"n": number}
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def has_synthetic_data(db: Executor) -> bool:
+    """True when the units are the synthetic demo data (pages then say so in a banner)."""
+    return bool(db.execute(text("SELECT EXISTS (SELECT 1 FROM province WHERE synthetic)")).scalar())

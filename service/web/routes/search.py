@@ -16,16 +16,25 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from service import params
 from service.auth import can_read_personal
 from service.auth.principal import Principal, ProvinceRef
-from service.auth.roles import SCOPED
+from service.auth.roles import SCOPED, WRITERS
 from service.db.lineage import LinkedUnit, commune_lineage
-from service.db.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, Hit, search
+from service.db.search import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_QUERY_CHARS,
+    Hit,
+    has_synthetic_data,
+    search,
+)
 from service.errors import BadRequest, NotFound
 from service.ogc.links import base_url, negotiate
+from service.outputs.search_page import render_search
+from service.pages import TranslatorDep, chrome, localize, root
 from service.vocabulary import ERAS, REFORM_DATE
 from service.web.auth_deps import NO_STORE, PrincipalDep
 from service.web.deps import SessionDep, get_settings
@@ -156,21 +165,47 @@ def _base(request: Request) -> str:
         f" `q` at most {MAX_QUERY_CHARS} characters. `f=html` (or a browser) gets a page."
     ),
 )
-def search_route(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+def search_route(
+    request: Request, session: SessionDep, principal: PrincipalDep, tr: TranslatorDep
+) -> Response:
     """Ranked search."""
     q = request.query_params
     params.check_known(q.keys(), ("q", "limit", "f"))
     fmt = negotiate(q.get("f"), request.headers.get("accept"), ("json", "html"))
     if fmt is None:
         raise BadRequest(f"f: {q.get('f')!r} is not one of json, html")
-    text = params.query_text(q.get("q"), max_chars=MAX_QUERY_CHARS)
     limit = params.integer(
         q.get("limit"), name="limit", low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT
     )
-    today = dt.date.today()
     officers, scope = officer_access(principal)
-    hits = search(session, text, limit=limit, officers=officers, officer_scope=scope, today=today)
+    today = dt.date.today()
     base = _base(request)
+    if fmt == "html":
+        # The page opens empty: the box is the point of it.
+        text = params.query_text(q.get("q"), max_chars=MAX_QUERY_CHARS) if q.get("q", "").strip() else ""
+        hits = (
+            search(session, text, limit=limit, officers=officers, officer_scope=scope, today=today)
+            if text
+            else []
+        )
+        html = render_search(
+            text,
+            hits,
+            tr=tr,
+            chrome=chrome(request, tr, current="search"),
+            base=root(request),
+            editor=principal.role in WRITERS,
+            max_chars=MAX_QUERY_CHARS,
+            synthetic=has_synthetic_data(session),
+        )
+        page = HTMLResponse(html)
+        if officers:
+            page.headers.update(NO_STORE)
+        return localize(page, request, tr)
+    text = params.query_text(q.get("q"), max_chars=MAX_QUERY_CHARS)
+    hits = search(
+        session, text, limit=limit, officers=officers, officer_scope=scope, today=today
+    )
     doc = {
         "query": text,
         "limit": limit,
