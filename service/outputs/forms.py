@@ -81,7 +81,7 @@ _PYDANTIC = {
     "string_pattern_mismatch": N_("This value is not in the expected form."),
 }
 # Messages of the write actions that name a field: (pattern, field, msgid).
-_PLACED = (
+_PLACED: tuple[tuple[re.Pattern[str], str | None, str], ...] = (
     (re.compile(r"^(date|inspected_on) \S+ is in the future"), None, N_("The date is in the future.")),
     (re.compile(r"^end_date \S+ is not after start_date"), "end_date", N_("The end must be after the start.")),
     (re.compile(r"^commune \S+ is not in the database"), "commune_code", N_("There is no such commune in this era.")),
@@ -96,14 +96,15 @@ def field_errors(exc: Exception, tr: Translator) -> dict[str, str]:
         out: dict[str, str] = {}
         for problem in exc.errors():
             name = str(problem["loc"][0]) if problem["loc"] else ""
-            out.setdefault(name, tr.gettext(_PYDANTIC.get(problem["type"], N_("This value is not valid."))))
+            out.setdefault(
+                name, tr.gettext(_PYDANTIC.get(problem["type"], N_("This value is not valid.")))
+            )
         return out
     detail = str(exc)
-    for pattern, name, message in _PLACED:
+    for pattern, placed, message in _PLACED:
         match = pattern.search(detail)
         if match:
-            target = name or match.group(1)
-            return {target: tr.gettext(message)}
+            return {placed or match.group(1): tr.gettext(message)}
     if isinstance(exc, PreconditionFailed):
         return {"": tr.gettext("Someone else changed this record after you opened the form. The form now shows the current version: check it and send it again.")}  # fmt: skip
     if isinstance(exc, (PayloadTooLarge, UnsupportedMediaType)):

@@ -35,14 +35,22 @@ def _map_day(era: str | None, today: dt.date) -> dt.date:
     return REFORM_DATE - dt.timedelta(days=1) if era == "pre2025" else max(today, REFORM_DATE)
 
 
-def _units(units: Sequence[LinkedUnit], base: str, collection: str, lang: str) -> list[dict[str, str]]:
+def _units(
+    units: Sequence[LinkedUnit], base: str, collection: str, lang: str
+) -> list[dict[str, str]]:
     return [
-        {"name": u.name, "code": u.code, "href": f"{base}/collections/{collection}/items/{u.id}?f=html&lang={lang}"}
+        {
+            "name": u.name,
+            "code": u.code,
+            "href": f"{base}/collections/{collection}/items/{u.id}?f=html&lang={lang}",
+        }
         for u in units
     ]
 
 
-def hit_view(hit: Hit, *, base: str, tr: Translator, editor: bool, today: dt.date) -> dict[str, Any]:
+def hit_view(
+    hit: Hit, *, base: str, tr: Translator, editor: bool, today: dt.date
+) -> dict[str, Any]:
     """What the page shows of one hit: texts, links and (for editors) form links."""
     lang = tr.lang
     view: dict[str, Any] = {
@@ -60,27 +68,45 @@ def hit_view(hit: Hit, *, base: str, tr: Translator, editor: bool, today: dt.dat
         "actions": [],
     }
     if hit.kind in COLLECTIONS:
-        view["item"] = f"{base}/collections/{COLLECTIONS[hit.kind]}/items/{hit.id}?f=html&lang={lang}"
+        view["item"] = (
+            f"{base}/collections/{COLLECTIONS[hit.kind]}/items/{hit.id}?f=html&lang={lang}"
+        )
     if hit.kind in ("province", "commune"):
         collection = COLLECTIONS[hit.kind] if hit.kind == "province" else "communes"
         view["became"] = _units(hit.became, base, collection, lang)
         view["formed_from"] = _units(hit.formed_from, base, collection, lang)
-        query = {"province": hit.province_code or "", "as_of": _map_day(hit.era, today).isoformat(), "lang": lang}
-        view["actions"].append((tr.gettext("Coverage map"), f"{base}/maps/coverage?{urlencode(query)}"))
+        query = {
+            "province": hit.province_code or "",
+            "as_of": _map_day(hit.era, today).isoformat(),
+            "lang": lang,
+        }
+        view["actions"].append(
+            (tr.gettext("Coverage map"), f"{base}/maps/coverage?{urlencode(query)}")
+        )
         if hit.kind == "commune" and editor:
             new = urlencode({"era": hit.era or "", "commune": hit.code or "", "lang": lang})
-            view["actions"].append((tr.gettext("Assign an officer"), f"{base}/forms/assignments/new?{new}"))
+            view["actions"].append(
+                (tr.gettext("Assign an officer"), f"{base}/forms/assignments/new?{new}")
+            )
     if hit.kind == "marker":
         query = {"border": hit.border_code or "", "lang": lang}
         if hit.province_code:
             query["province"] = hit.province_code
-        view["actions"].append((tr.gettext("Markers map"), f"{base}/maps/markers?{urlencode(query)}"))
+        view["actions"].append(
+            (tr.gettext("Markers map"), f"{base}/maps/markers?{urlencode(query)}")
+        )
         if editor:
             view["actions"].append(
-                (tr.gettext("Record an inspection"), f"{base}/forms/markers/{hit.id}/inspection?lang={lang}")
+                (
+                    tr.gettext("Record an inspection"),
+                    f"{base}/forms/markers/{hit.id}/inspection?lang={lang}",
+                )
             )
             view["actions"].append(
-                (tr.gettext("Record a status event"), f"{base}/forms/markers/{hit.id}/event?lang={lang}")
+                (
+                    tr.gettext("Record a status event"),
+                    f"{base}/forms/markers/{hit.id}/event?lang={lang}",
+                )
             )
     for a in hit.assignments:
         view["assignments"].append(
@@ -88,7 +114,9 @@ def hit_view(hit: Hit, *, base: str, tr: Translator, editor: bool, today: dt.dat
                 "role": a["role"],
                 "commune": a["commune"],
                 "start": dt.date.fromisoformat(a["start_date"]),
-                "end_href": f"{base}/forms/assignments/{a['id']}/end?lang={lang}" if editor else None,
+                "end_href": f"{base}/forms/assignments/{a['id']}/end?lang={lang}"
+                if editor
+                else None,
             }
         )
     return view

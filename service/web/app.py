@@ -24,6 +24,7 @@ from service.web.routes import (
     marker_writes,
     officers,
     ogc,
+    pages,
     progress,
     search,
     signin,
@@ -74,4 +75,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     for writes in (marker_writes, inspections, officers, imports):
         app.include_router(writes.router)
+    app.include_router(pages.router)
     return app

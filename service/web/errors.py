@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.errors import GeoError
@@ -26,6 +26,7 @@ from service.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from service.web.pages import error_page, wants_error_page
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +49,16 @@ STATUS_CODES: dict[type[Exception], int] = {
 
 
 def add_exception_handlers(app: FastAPI) -> None:
-    """Register one JSON handler per entry of ``STATUS_CODES``."""
+    """Register one handler per entry of ``STATUS_CODES``: JSON, or for a browser asking
+    for a page (:func:`service.web.pages.wants_error_page`) an HTML page in its language."""
 
     def _handler(status: int):  # type: ignore[no-untyped-def]
-        async def handle(request: Request, exc: Exception) -> JSONResponse:
+        async def handle(request: Request, exc: Exception) -> Response:
             if status >= 500:
                 log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
                 return JSONResponse({"detail": "internal server error"}, status_code=status)
+            if wants_error_page(request):
+                return error_page(request, status, str(exc))
             # Auth errors carry WWW-Authenticate or Retry-After.
             headers: dict[str, str] | None = getattr(exc, "headers", None)
             return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)

@@ -29,20 +29,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from maps import style
-from maps.text import N_, Translator
+from maps.text import N_
 from service.auth import Principal
 from service.auth.roles import WRITERS
 from service.db import marker_writes, officer_writes
 from service.db.schema_writes import INSPECTION_FINDINGS, MAX_PHOTO_BYTES, MAX_PHOTOS
 from service.db.search import officer_id_by_service_number
 from service.errors import NotFound, ServiceError
+from service.i18n import Translator
 from service.outputs.forms import FINDING_LABELS, Field, Form, field_errors, render_form
-from service.pages import TranslatorDep, chrome, localize, root
 from service.vocabulary import ERAS, MARKER_STATUSES, OFFICER_ROLES
 from service.web import write_actions
 from service.web.auth_deps import CSRF_FIELD, PrincipalDep, WriterDep, csrf_token
 from service.web.deps import SessionDep
 from service.web.errors import STATUS_CODES
+from service.web.pages import TranslatorDep, chrome, localize, root
 from service.web.routes.write_models import AssignmentEnd, AssignmentIn, InspectionIn, StatusEvent
 from service.web.routes.write_support import db_id, reading
 
@@ -75,14 +76,20 @@ INSPECTION_FIELDS = (
         "photos",
         N_("Photos"),
         "photos",
-        hint=N_("Up to 5 photos, JPEG or PNG, at most 10 MB each; on a phone this opens the camera."),
+        hint=N_(
+            "Up to 5 photos, JPEG or PNG, at most 10 MB each; on a phone this opens the camera."
+        ),
     ),
 )
 ERA_LABELS = {"pre2025": N_("Before the 2025 reform"), "post2025": N_("After the 2025 reform")}
 ASSIGN_FIELDS = (
     Field("service_number", N_("Service number of the officer"), required=True),
     Field(
-        "era", N_("Units of"), "select", required=True, options=tuple((e, ERA_LABELS[e]) for e in ERAS)
+        "era",
+        N_("Units of"),
+        "select",
+        required=True,
+        options=tuple((e, ERA_LABELS[e]) for e in ERAS),
     ),
     Field("commune_code", N_("Commune code"), required=True, hint=N_("Five digits, e.g. 00715")),
     Field(
@@ -97,7 +104,13 @@ ASSIGN_FIELDS = (
     Field("end_date", N_("Until"), "date", hint=N_("Leave empty while the officer serves")),
 )
 END_FIELDS = (
-    Field("end_date", N_("Last day plus one"), "date", required=True, hint=N_("The first day off the post")),
+    Field(
+        "end_date",
+        N_("Last day plus one"),
+        "date",
+        required=True,
+        hint=N_("The first day off the post"),
+    ),
 )
 
 
@@ -117,7 +130,13 @@ def _gate(request: Request, principal: Principal, tr: Translator) -> Response | 
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"{root(request)}/login?next={quote(here)}", status_code=303)
     if principal.role not in WRITERS:
-        form = Form(N_("Not allowed"), "", "", (), errors={"": tr.gettext("Your account may not record changes.")})
+        form = Form(
+            N_("Not allowed"),
+            "",
+            "",
+            (),
+            errors={"": tr.gettext("Your account may not record changes.")},
+        )
         return _page(request, tr, form, principal, status=403)
     return None
 
@@ -196,7 +215,11 @@ def _event_form(action: str, about: str, etag: str, today: dt.date) -> Form:
 
 @router.get("/markers/{marker_id}/event")
 def event_form(
-    marker_id: str, request: Request, principal: PrincipalDep, session: SessionDep, tr: TranslatorDep
+    marker_id: str,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    tr: TranslatorDep,
 ) -> Response:
     """The status event form of a marker."""
     gate = _gate(request, principal, tr)
@@ -242,7 +265,11 @@ def _inspection_form(action: str, about: str, etag: str, today: dt.date) -> Form
 
 @router.get("/markers/{marker_id}/inspection")
 def inspection_form(
-    marker_id: str, request: Request, principal: PrincipalDep, session: SessionDep, tr: TranslatorDep
+    marker_id: str,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    tr: TranslatorDep,
 ) -> Response:
     """The inspection form of a marker (with photos from the phone's camera)."""
     gate = _gate(request, principal, tr)
@@ -269,7 +296,9 @@ async def inspection_submit(
     photos = tuple([await f.read(MAX_PHOTO_BYTES + 1) for f in files])
 
     def act() -> None:
-        body = _model(InspectionIn, values, ("inspected_on", "found_status", "inspecting_unit", "note"))
+        body = _model(
+            InspectionIn, values, ("inspected_on", "found_status", "inspecting_unit", "note")
+        )
         write_actions.record_inspection(
             session, principal, number, body, photos=photos, seen=values.get("etag")
         )
@@ -283,9 +312,7 @@ async def inspection_submit(
 
 
 def _assign_form(action: str, values: dict[str, str]) -> Form:
-    return Form(
-        N_("Assign an officer"), "", action, ASSIGN_FIELDS, values=values, hidden={}
-    )
+    return Form(N_("Assign an officer"), "", action, ASSIGN_FIELDS, values=values, hidden={})
 
 
 @router.get("/assignments/new")
@@ -298,7 +325,9 @@ def assign_form(request: Request, principal: PrincipalDep, tr: TranslatorDep) ->
     values = {"era": q.get("era", "post2025"), "commune_code": q.get("commune", "")}
     values["start_date"] = dt.date.today().isoformat()
     form = _assign_form(request.url.path, values)
-    form.about = tr.gettext("Officers' identities are personal data: they are never shown publicly.")
+    form.about = tr.gettext(
+        "Officers' identities are personal data: they are never shown publicly."
+    )
     return _page(request, tr, form, principal)
 
 
@@ -309,13 +338,19 @@ async def assign_submit(
     """Second the officer (the checks of ``POST /assignments``: province, overlap)."""
     values, _files = await _form_values(request)
     form = _assign_form(request.url.path, values)
-    form.about = tr.gettext("Officers' identities are personal data: they are never shown publicly.")
+    form.about = tr.gettext(
+        "Officers' identities are personal data: they are never shown publicly."
+    )
 
     def act() -> None:
         officer = officer_id_by_service_number(session, values.get("service_number", ""))
         if officer is None:
             raise NotFound(f"officer {values.get('service_number')!r} not found")
-        fields = {n: values[n] for n in ("era", "commune_code", "role", "term", "start_date", "end_date") if values.get(n)}
+        fields = {
+            n: values[n]
+            for n in ("era", "commune_code", "role", "term", "start_date", "end_date")
+            if values.get(n)
+        }
         body = AssignmentIn.model_validate({**fields, "officer_id": officer})
         write_actions.assign_officer(session, principal, body)
 

@@ -34,10 +34,10 @@ from service.db.search import (
 from service.errors import BadRequest, NotFound
 from service.ogc.links import base_url, negotiate
 from service.outputs.search_page import render_search
-from service.pages import TranslatorDep, chrome, localize, root
 from service.vocabulary import ERAS, REFORM_DATE
 from service.web.auth_deps import NO_STORE, PrincipalDep
 from service.web.deps import SessionDep, get_settings
+from service.web.pages import TranslatorDep, chrome, localize, root
 
 router = APIRouter(tags=["search"])
 
@@ -182,7 +182,11 @@ def search_route(
     base = _base(request)
     if fmt == "html":
         # The page opens empty: the box is the point of it.
-        text = params.query_text(q.get("q"), max_chars=MAX_QUERY_CHARS) if q.get("q", "").strip() else ""
+        text = (
+            params.query_text(q.get("q"), max_chars=MAX_QUERY_CHARS)
+            if q.get("q", "").strip()
+            else ""
+        )
         hits = (
             search(session, text, limit=limit, officers=officers, officer_scope=scope, today=today)
             if text
@@ -203,9 +207,7 @@ def search_route(
             page.headers.update(NO_STORE)
         return localize(page, request, tr)
     text = params.query_text(q.get("q"), max_chars=MAX_QUERY_CHARS)
-    hits = search(
-        session, text, limit=limit, officers=officers, officer_scope=scope, today=today
-    )
+    hits = search(session, text, limit=limit, officers=officers, officer_scope=scope, today=today)
     doc = {
         "query": text,
         "limit": limit,
