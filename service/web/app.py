@@ -18,6 +18,7 @@ from service.web.routes import (
     audit,
     coverage,
     docs,
+    forms,
     health,
     imports,
     inspections,
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(signin.router)
     app.include_router(search.router)
+    app.include_router(forms.router)
     for writes in (marker_writes, inspections, officers, imports):
         app.include_router(writes.router)
     app.include_router(pages.router)
