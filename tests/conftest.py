@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -186,12 +187,9 @@ def demo_client(demo_db_url: str) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture(scope="session")
-def live_server(demo_db_url: str) -> Iterator[str]:
-    """The real app served by uvicorn on a free loopback port; yields its base URL.
-
-    For real clients (GDAL, owslib, schemathesis, Chromium) that need a socket.
-    """
+@contextmanager
+def serve(database_url: str) -> Iterator[str]:
+    """The real app on ``database_url``, served by uvicorn on a free loopback port."""
     import socket
     import threading
     import time
@@ -203,7 +201,7 @@ def live_server(demo_db_url: str) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    settings = Settings(_env_file=None, database_url=demo_db_url)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -213,6 +211,18 @@ def live_server(demo_db_url: str) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db_url: str) -> Iterator[str]:
+    """The real app served by uvicorn on a free loopback port; yields its base URL.
+
+    For real clients (GDAL, owslib, schemathesis, Chromium) that need a socket.
+    """
+    with serve(demo_db_url) as base:
+        yield base

@@ -85,7 +85,8 @@ _PLACED: tuple[tuple[re.Pattern[str], str | None, str], ...] = (
     (re.compile(r"^(date|inspected_on) \S+ is in the future"), None, N_("The date is in the future.")),
     (re.compile(r"^end_date \S+ is not after start_date"), "end_date", N_("The end must be after the start.")),
     (re.compile(r"^commune \S+ is not in the database"), "commune_code", N_("There is no such commune in this era.")),
-    (re.compile(r"^officer \S+ not found"), "officer_id", N_("There is no officer with this number.")),
+    (re.compile(r"^service_number: required"), "service_number", N_("This field is required.")),
+    (re.compile(r"^officer \S+ not found"), "service_number", N_("There is no officer with this number.")),
     (re.compile(r"already holds the role"), "start_date", N_("This officer already holds this role in that period: end that assignment first.")),
 )  # fmt: skip
 

@@ -35,7 +35,7 @@ from service.auth.roles import WRITERS
 from service.db import marker_writes, officer_writes
 from service.db.schema_writes import INSPECTION_FINDINGS, MAX_PHOTO_BYTES, MAX_PHOTOS
 from service.db.search import officer_id_by_service_number
-from service.errors import NotFound, ServiceError
+from service.errors import BadRequest, NotFound, ServiceError
 from service.i18n import Translator
 from service.outputs.forms import FINDING_LABELS, Field, Form, field_errors, render_form
 from service.vocabulary import ERAS, MARKER_STATUSES, OFFICER_ROLES
@@ -343,9 +343,12 @@ async def assign_submit(
     )
 
     def act() -> None:
-        officer = officer_id_by_service_number(session, values.get("service_number", ""))
-        if officer is None:
-            raise NotFound(f"officer {values.get('service_number')!r} not found")
+        number = values.get("service_number", "")
+        if not number:
+            raise BadRequest("service_number: required")
+        officer = officer_id_by_service_number(session, number)
+        if officer is None:  # the editor's typing, not a missing page: 400
+            raise BadRequest(f"officer {number!r} not found")
         fields = {
             n: values[n]
             for n in ("era", "commune_code", "role", "term", "start_date", "end_date")
