@@ -205,3 +205,44 @@ def test_commune_features_carry_their_lineage(demo_client: TestClient) -> None:
     assert props["post2025"]["became"] == []
     schema = demo_client.get("/collections/communes/schema").json()
     assert schema["properties"]["properties"]["properties"]["became"]["type"] == "array"
+
+
+def test_search_page_opens_with_the_box(demo_client: TestClient) -> None:
+    r = demo_client.get("/search", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-language"] == "vi"
+    assert 'role="search"' in r.text and 'name="q"' in r.text
+    assert "Tìm tỉnh, xã, mốc hoặc cán bộ" in r.text
+    assert 'class="bm-hit"' not in r.text
+
+
+def test_search_page_results_in_both_languages(demo_client: TestClient) -> None:
+    vi = demo_client.get("/search", params={"q": "dong van", "f": "html", "lang": "vi"})
+    assert vi.status_code == 200
+    assert "Thị trấn Đồng Văn" in vi.text and "Trở thành" in vi.text
+    assert "Hình thành từ" in vi.text
+    assert "Ghi kết quả kiểm tra" not in vi.text  # no editor links for anonymous readers
+    en = demo_client.get("/search", params={"q": "dong van", "f": "html", "lang": "en"})
+    assert en.headers["content-language"] == "en"
+    assert "Became" in en.text and "results for “dong van”" in en.text
+    bad = demo_client.get("/search", params={"q": "x" * 101, "f": "html"})
+    assert bad.status_code == 400
+
+
+def test_search_page_for_an_editor_links_the_forms(
+    signed_in: tuple[TestClient, Connection],
+) -> None:
+    client, conn = signed_in
+    headers = make_user(conn, "ed", "editor")[1]
+    page = client.get("/search", params={"q": "1369(2)", "f": "html"}, headers=headers)
+    assert page.status_code == 200
+    assert "/forms/markers/" in page.text and "Ghi trạng thái mốc" in page.text
+    officer = _officer(conn, "a.end_date IS NULL")
+    found = client.get(
+        "/search", params={"q": officer.service_number, "f": "html"}, headers=headers
+    )
+    assert officer.full_name in found.text
+    assert "/forms/assignments/" in found.text and found.headers["cache-control"] == "no-store"
+    anonymous = client.get("/search", params={"q": officer.service_number, "f": "html"})
+    assert officer.full_name not in anonymous.text
