@@ -60,6 +60,8 @@ def lineage(db: Executor, level: str, era: str, codes: list[str]) -> dict[str, l
     Keyed by the given code; main successor (``is_default``) first, then by name.
     Codes without lineage rows are absent from the result.
     """
+    if not codes:
+        return {}
     sql = text(_LINEAGE[(level, era)] + " ORDER BY l.is_default DESC, u.name, u.code")
     rows = db.execute(sql.bindparams(bindparam("codes", expanding=True)), {"codes": codes})
     out: dict[str, list[LinkedUnit]] = defaultdict(list)

@@ -246,3 +246,16 @@ def test_search_page_for_an_editor_links_the_forms(
     assert "/forms/assignments/" in found.text and found.headers["cache-control"] == "no-store"
     anonymous = client.get("/search", params={"q": officer.service_number, "f": "html"})
     assert officer.full_name not in anonymous.text
+
+
+def test_coverage_map_tooltips_show_the_lineage(demo_client: TestClient) -> None:
+    old = demo_client.get("/maps/coverage", params={"province": "02", "as_of": "2024-06-01"})
+    assert old.status_code == 200
+    assert '"id":"00715"' in old.text
+    i = old.text.index('"id":"00715"')
+    feature = old.text[i : old.text.index('"cls"', i)]
+    assert '"lineage":["Xã Lũng Cú"]' in feature and '"lineage_kind":"became"' in feature
+    assert "BM_T[p.lineage_kind]" in old.text and '"became":"Trở thành"' in old.text
+    new = demo_client.get("/maps/coverage", params={"province": "08", "as_of": "2025-08-01"})
+    j = new.text.index('"id":"00715"')
+    assert '"lineage_kind":"formed_from"' in new.text[j : new.text.index('"cls"', j)]
