@@ -116,9 +116,9 @@ def engine(server_url: str) -> Iterator[Engine]:
     drop_database(server_url, url)
 
 
-@pytest.fixture
-def conn(engine: Engine) -> Iterator[Connection]:
-    """A connection inside a transaction that is rolled back after the test."""
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back at the end."""
     with engine.connect() as connection:
         trans = connection.begin()
         try:
@@ -127,16 +127,9 @@ def conn(engine: Engine) -> Iterator[Connection]:
             trans.rollback()
 
 
-@pytest.fixture
-def session(conn: Connection) -> Iterator[Session]:
-    """An ORM session on the rolled-back connection; commits become savepoints."""
-    with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
-        yield s
-
-
-@pytest.fixture
-def client(conn: Connection) -> Iterator[TestClient]:
-    """The app with every request's session on the rolled-back test connection."""
+@contextmanager
+def client_on(conn: Connection) -> Iterator[TestClient]:
+    """The app with every request's session on ``conn`` (its commits become savepoints)."""
     from service.web.app import create_app
     from service.web.deps import get_session
 
@@ -149,6 +142,27 @@ def client(conn: Connection) -> Iterator[TestClient]:
 
     app.dependency_overrides[get_session] = session
     with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def conn(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with rolled_back(engine) as connection:
+        yield connection
+
+
+@pytest.fixture
+def session(conn: Connection) -> Iterator[Session]:
+    """An ORM session on the rolled-back connection; commits become savepoints."""
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
+        yield s
+
+
+@pytest.fixture
+def client(conn: Connection) -> Iterator[TestClient]:
+    """The app with every request's session on the rolled-back test connection."""
+    with client_on(conn) as c:
         yield c
 
 
@@ -175,6 +189,21 @@ def demo_engine(demo_db_url: str) -> Iterator[Engine]:
     eng = _app_engine(demo_db_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def demo_tx(demo_engine: Engine) -> Iterator[Connection]:
+    """A connection to the demo database in a transaction rolled back after the test:
+    tests may write there (a user, an event) and leave the shared data as it was."""
+    with rolled_back(demo_engine) as connection:
+        yield connection
+
+
+@pytest.fixture
+def demo_tx_client(demo_tx: Connection) -> Iterator[TestClient]:
+    """The app on the demo data with every session on ``demo_tx``."""
+    with client_on(demo_tx) as c:
+        yield c
 
 
 @pytest.fixture(scope="module")

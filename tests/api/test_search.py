@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, Row, text
-from sqlalchemy.orm import Session
 
 from ..auth.conftest import make_user
 
@@ -109,32 +107,9 @@ def test_lineage_endpoint_errors(demo_client: TestClient, path: str, status: int
 
 
 @pytest.fixture
-def demo_tx(demo_engine: Engine) -> Iterator[Connection]:
-    """A connection to the demo database inside a transaction rolled back after the test."""
-    with demo_engine.connect() as c:
-        trans = c.begin()
-        try:
-            yield c
-        finally:
-            trans.rollback()
-
-
-@pytest.fixture
-def signed_in(demo_tx: Connection, demo_db_url: str) -> Iterator[tuple[TestClient, Connection]]:
-    """The app on the demo data with every session on ``demo_tx`` (users made there vanish)."""
-    from service.settings import Settings
-    from service.web.app import create_app
-    from service.web.deps import get_session
-
-    app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
-
-    def session() -> Iterator[Session]:
-        with Session(bind=demo_tx, join_transaction_mode="create_savepoint") as s:
-            yield s
-
-    app.dependency_overrides[get_session] = session
-    with TestClient(app) as c:
-        yield c, demo_tx
+def signed_in(demo_tx_client: TestClient, demo_tx: Connection) -> tuple[TestClient, Connection]:
+    """The app on the demo data and its rolled-back connection (users made there vanish)."""
+    return demo_tx_client, demo_tx
 
 
 def _officer(conn: Connection, where: str) -> Row[Any]:
@@ -228,6 +203,7 @@ def test_search_page_results_in_both_languages(demo_client: TestClient) -> None:
     assert "Became" in en.text and "results for “dong van”" in en.text
     bad = demo_client.get("/search", params={"q": "x" * 101, "f": "html"})
     assert bad.status_code == 400
+    demo_client.cookies.clear()  # ?lang=en was remembered; the module's client is shared
 
 
 def test_search_page_for_an_editor_links_the_forms(
@@ -249,7 +225,9 @@ def test_search_page_for_an_editor_links_the_forms(
 
 
 def test_coverage_map_tooltips_show_the_lineage(demo_client: TestClient) -> None:
-    old = demo_client.get("/maps/coverage", params={"province": "02", "as_of": "2024-06-01"})
+    old = demo_client.get(
+        "/maps/coverage", params={"province": "02", "as_of": "2024-06-01", "lang": "vi"}
+    )
     assert old.status_code == 200
     assert '"id":"00715"' in old.text
     i = old.text.index('"id":"00715"')

@@ -10,13 +10,11 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from collections.abc import Iterator
 from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, text
 
 from ..auth.conftest import make_user
 from ..auth.test_signin import PASSWORD, session_csrf, sign_in
@@ -41,39 +39,12 @@ def png() -> bytes:
 
 
 @pytest.fixture
-def tx(demo_engine: Engine) -> Iterator[Connection]:
-    with demo_engine.connect() as c:
-        trans = c.begin()
-        try:
-            yield c
-        finally:
-            trans.rollback()
+def editor(demo_tx: Connection) -> dict[str, str]:
+    return make_user(demo_tx, "ed", "editor")[1]
 
 
-@pytest.fixture
-def app_client(tx: Connection, demo_db_url: str) -> Iterator[TestClient]:
-    from service.settings import Settings
-    from service.web.app import create_app
-    from service.web.deps import get_session
-
-    app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
-
-    def session() -> Iterator[Session]:
-        with Session(bind=tx, join_transaction_mode="create_savepoint") as s:
-            yield s
-
-    app.dependency_overrides[get_session] = session
-    with TestClient(app) as c:
-        yield c
-
-
-@pytest.fixture
-def editor(tx: Connection) -> dict[str, str]:
-    return make_user(tx, "ed", "editor")[1]
-
-
-def marker_id(tx: Connection) -> int:
-    return int(tx.execute(text("SELECT id FROM marker WHERE label = '1369(2)'")).scalar_one())
+def marker_id(demo_tx: Connection) -> int:
+    return int(demo_tx.execute(text("SELECT id FROM marker WHERE label = '1369(2)'")).scalar_one())
 
 
 def hidden(html: str, name: str) -> str:
@@ -82,60 +53,66 @@ def hidden(html: str, name: str) -> str:
     return unescape(m.group(1))
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(app_client: TestClient, tx: Connection) -> None:
-    r = app_client.get(f"/forms/markers/{marker_id(tx)}/event", follow_redirects=False)
+def test_anonymous_visitors_are_sent_to_sign_in(
+    demo_tx_client: TestClient, demo_tx: Connection
+) -> None:
+    r = demo_tx_client.get(f"/forms/markers/{marker_id(demo_tx)}/event", follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"].startswith("/login?next=/forms/markers/")
 
 
-def test_a_reader_may_not_write(app_client: TestClient, tx: Connection) -> None:
-    analyst = make_user(tx, "ana", "analyst")[1]
-    r = app_client.get(f"/forms/markers/{marker_id(tx)}/event", headers=analyst)
+def test_a_reader_may_not_write(demo_tx_client: TestClient, demo_tx: Connection) -> None:
+    analyst = make_user(demo_tx, "ana", "analyst")[1]
+    r = demo_tx_client.get(f"/forms/markers/{marker_id(demo_tx)}/event", headers=analyst)
     assert r.status_code == 403
     assert "Tài khoản của bạn không được ghi thay đổi." in r.text
 
 
 def test_status_event_form_in_both_languages_and_saved(
-    app_client: TestClient, tx: Connection, editor: dict[str, str]
+    demo_tx_client: TestClient, demo_tx: Connection, editor: dict[str, str]
 ) -> None:
-    mid = marker_id(tx)
-    page = app_client.get(f"/forms/markers/{mid}/event", headers=editor)
+    mid = marker_id(demo_tx)
+    page = demo_tx_client.get(f"/forms/markers/{mid}/event", headers=editor)
     assert page.status_code == 200
     assert page.headers["content-language"] == "vi"
     assert '<html lang="vi">' in page.text
     assert "Ghi trạng thái mốc" in page.text and "Mốc 1369(2)" in page.text
     etag = hidden(page.text, "etag")
-    before = tx.execute(text("SELECT count(*) FROM marker_event WHERE marker_id = :m"), {"m": mid})
+    before = demo_tx.execute(
+        text("SELECT count(*) FROM marker_event WHERE marker_id = :m"), {"m": mid}
+    )
     n = before.scalar_one()
-    r = app_client.post(
+    r = demo_tx_client.post(
         f"/forms/markers/{mid}/event",
         headers=editor,
         data={"status": "damaged", "date": "2025-01-02", "note": "lở đất", "etag": etag},
     )
     assert r.status_code == 200, r.text
     assert "Đã ghi trạng thái mốc." in r.text
-    after = tx.execute(text("SELECT count(*) FROM marker_event WHERE marker_id = :m"), {"m": mid})
+    after = demo_tx.execute(
+        text("SELECT count(*) FROM marker_event WHERE marker_id = :m"), {"m": mid}
+    )
     assert after.scalar_one() == n + 1
     assert hidden(r.text, "etag") != etag  # the form now carries the new version
-    audit = tx.execute(text("SELECT count(*) FROM audit_event WHERE kind = 'marker.event'"))
+    audit = demo_tx.execute(text("SELECT count(*) FROM audit_event WHERE kind = 'marker.event'"))
     assert audit.scalar_one() >= 1
-    english = app_client.get(f"/forms/markers/{mid}/event?lang=en", headers=editor)
+    english = demo_tx_client.get(f"/forms/markers/{mid}/event?lang=en", headers=editor)
     assert english.headers["content-language"] == "en"
     assert "Record a status event" in english.text and "Marker 1369(2)" in english.text
 
 
 def test_a_stale_version_is_refused_and_the_form_shows_the_current_one(
-    app_client: TestClient, tx: Connection, editor: dict[str, str]
+    demo_tx_client: TestClient, demo_tx: Connection, editor: dict[str, str]
 ) -> None:
-    mid = marker_id(tx)
-    etag = hidden(app_client.get(f"/forms/markers/{mid}/event", headers=editor).text, "etag")
+    mid = marker_id(demo_tx)
+    etag = hidden(demo_tx_client.get(f"/forms/markers/{mid}/event", headers=editor).text, "etag")
     first = {"status": "damaged", "date": "2025-01-02", "etag": etag}
     assert (
-        app_client.post(f"/forms/markers/{mid}/event", headers=editor, data=first).status_code
+        demo_tx_client.post(f"/forms/markers/{mid}/event", headers=editor, data=first).status_code
         == 200
     )
     second = {"status": "restored", "date": "2025-01-03", "etag": etag}
-    r = app_client.post(f"/forms/markers/{mid}/event", headers=editor, data=second)
+    r = demo_tx_client.post(f"/forms/markers/{mid}/event", headers=editor, data=second)
     assert r.status_code == 412
     assert 'id="bm-form-error"' in r.text and "Người khác đã thay đổi bản ghi này" in r.text
     assert hidden(r.text, "etag") not in ("", etag)
@@ -152,14 +129,14 @@ def test_a_stale_version_is_refused_and_the_form_shows_the_current_one(
     ],
 )
 def test_errors_are_next_to_their_field_in_vietnamese(
-    app_client: TestClient,
-    tx: Connection,
+    demo_tx_client: TestClient,
+    demo_tx: Connection,
     editor: dict[str, str],
     data: dict[str, str],
     field: str,
     message: str,
 ) -> None:
-    r = app_client.post(f"/forms/markers/{marker_id(tx)}/event", headers=editor, data=data)
+    r = demo_tx_client.post(f"/forms/markers/{marker_id(demo_tx)}/event", headers=editor, data=data)
     assert r.status_code == 400
     m = re.search(rf'<p class="bm-error" id="{field}-error">([^<]+)</p>', r.text)
     assert m is not None and m.group(1) == message
@@ -167,10 +144,10 @@ def test_errors_are_next_to_their_field_in_vietnamese(
 
 
 def test_inspection_with_photos_from_a_phone(
-    app_client: TestClient, tx: Connection, editor: dict[str, str]
+    demo_tx_client: TestClient, demo_tx: Connection, editor: dict[str, str]
 ) -> None:
-    mid = marker_id(tx)
-    page = app_client.get(f"/forms/markers/{mid}/inspection", headers=editor)
+    mid = marker_id(demo_tx)
+    page = demo_tx_client.get(f"/forms/markers/{mid}/inspection", headers=editor)
     assert 'type="file" accept="image/*" capture="environment" multiple' in page.text
     assert 'enctype="multipart/form-data"' in page.text
     data = {
@@ -180,10 +157,12 @@ def test_inspection_with_photos_from_a_phone(
         "etag": hidden(page.text, "etag"),
     }
     files = [("photos", ("a.png", png(), "image/png")), ("photos", ("b.png", png(), "image/png"))]
-    r = app_client.post(f"/forms/markers/{mid}/inspection", headers=editor, data=data, files=files)
+    r = demo_tx_client.post(
+        f"/forms/markers/{mid}/inspection", headers=editor, data=data, files=files
+    )
     assert r.status_code == 200, r.text
     assert "Đã ghi kết quả kiểm tra." in r.text
-    photos = tx.execute(
+    photos = demo_tx.execute(
         text(
             "SELECT count(*) FROM inspection_photo p JOIN inspection i ON i.id = p.inspection_id"
             " WHERE i.marker_id = :m"
@@ -194,25 +173,27 @@ def test_inspection_with_photos_from_a_phone(
 
 
 def test_an_inspection_with_a_bad_photo_writes_nothing(
-    app_client: TestClient, tx: Connection, editor: dict[str, str]
+    demo_tx_client: TestClient, demo_tx: Connection, editor: dict[str, str]
 ) -> None:
-    mid = marker_id(tx)
+    mid = marker_id(demo_tx)
     data = {"inspected_on": "2025-03-04", "found_status": "damaged", "inspecting_unit": "Đồn X"}
     files = [
         ("photos", ("a.png", png(), "image/png")),
         ("photos", ("x.gif", b"GIF89a...", "image/gif")),
     ]
-    r = app_client.post(f"/forms/markers/{mid}/inspection", headers=editor, data=data, files=files)
+    r = demo_tx_client.post(
+        f"/forms/markers/{mid}/inspection", headers=editor, data=data, files=files
+    )
     assert r.status_code == 415
     assert "Ảnh phải là tệp JPEG hoặc PNG" in r.text
-    n = tx.execute(text("SELECT count(*) FROM inspection WHERE marker_id = :m"), {"m": mid})
+    n = demo_tx.execute(text("SELECT count(*) FROM inspection WHERE marker_id = :m"), {"m": mid})
     assert n.scalar_one() == 0
 
 
 def test_assign_then_overlap_then_end(
-    app_client: TestClient, tx: Connection, editor: dict[str, str]
+    demo_tx_client: TestClient, demo_tx: Connection, editor: dict[str, str]
 ) -> None:
-    officer = tx.execute(
+    officer = demo_tx.execute(
         text(
             "SELECT service_number FROM officer o WHERE NOT EXISTS (SELECT 1 FROM"
             " officer_assignment a WHERE a.officer_id = o.id AND a.role = 'dang_uy_vien')"
@@ -227,40 +208,40 @@ def test_assign_then_overlap_then_end(
         "term": "2025-2030",
         "start_date": "2025-08-01",
     }
-    page = app_client.get("/forms/assignments/new?era=post2025&commune=00715", headers=editor)
+    page = demo_tx_client.get("/forms/assignments/new?era=post2025&commune=00715", headers=editor)
     assert 'value="00715"' in page.text
-    r = app_client.post("/forms/assignments/new", headers=editor, data=data)
+    r = demo_tx_client.post("/forms/assignments/new", headers=editor, data=data)
     assert r.status_code == 200, r.text
     assert "Đã phân công cán bộ." in r.text
-    again = app_client.post("/forms/assignments/new", headers=editor, data=data)
+    again = demo_tx_client.post("/forms/assignments/new", headers=editor, data=data)
     assert again.status_code == 409
     assert re.search(r'id="start_date-error">Cán bộ này đã giữ vai trò này', again.text)
-    unknown = app_client.post(
+    unknown = demo_tx_client.post(
         "/forms/assignments/new", headers=editor, data={**data, "commune_code": "99999"}
     )
     assert re.search(r'id="commune_code-error">Không có xã này', unknown.text)
-    assignment = tx.execute(
+    assignment = demo_tx.execute(
         text(
             "SELECT a.id FROM officer_assignment a JOIN officer o ON o.id = a.officer_id"
             " WHERE o.service_number = :s AND a.role = 'dang_uy_vien'"
         ),
         {"s": officer},
     ).scalar_one()
-    end_page = app_client.get(f"/forms/assignments/{assignment}/end", headers=editor)
+    end_page = demo_tx_client.get(f"/forms/assignments/{assignment}/end", headers=editor)
     etag = hidden(end_page.text, "etag")
-    before_start = app_client.post(
+    before_start = demo_tx_client.post(
         f"/forms/assignments/{assignment}/end",
         headers=editor,
         data={"end_date": "2025-07-01", "etag": etag},
     )
     assert re.search(r'id="end_date-error">Ngày kết thúc phải sau ngày bắt đầu', before_start.text)
-    done = app_client.post(
+    done = demo_tx_client.post(
         f"/forms/assignments/{assignment}/end",
         headers=editor,
         data={"end_date": "2026-01-01", "etag": etag},
     )
     assert done.status_code == 200 and "Đã kết thúc phân công." in done.text
-    stale = app_client.post(
+    stale = demo_tx_client.post(
         f"/forms/assignments/{assignment}/end",
         headers=editor,
         data={"end_date": "2026-02-01", "etag": etag},
@@ -268,15 +249,17 @@ def test_assign_then_overlap_then_end(
     assert stale.status_code == 412
 
 
-def test_a_browser_session_needs_the_csrf_token(app_client: TestClient, tx: Connection) -> None:
-    make_user(tx, "lan", "editor", password=PASSWORD)
-    assert sign_in(app_client, next_path="/search").status_code == 303  # type: ignore[attr-defined]
-    mid = marker_id(tx)
-    page = app_client.get(f"/forms/markers/{mid}/event")
+def test_a_browser_session_needs_the_csrf_token(
+    demo_tx_client: TestClient, demo_tx: Connection
+) -> None:
+    make_user(demo_tx, "lan", "editor", password=PASSWORD)
+    assert sign_in(demo_tx_client, next_path="/search").status_code == 303  # type: ignore[attr-defined]
+    mid = marker_id(demo_tx)
+    page = demo_tx_client.get(f"/forms/markers/{mid}/event")
     token = hidden(page.text, "csrf_token")
-    assert token == session_csrf(app_client)
+    assert token == session_csrf(demo_tx_client)
     data = {"status": "damaged", "date": "2025-01-02", "etag": hidden(page.text, "etag")}
-    refused = app_client.post(f"/forms/markers/{mid}/event", data=data)
+    refused = demo_tx_client.post(f"/forms/markers/{mid}/event", data=data)
     assert refused.status_code == 403
-    ok = app_client.post(f"/forms/markers/{mid}/event", data={**data, "csrf_token": token})
+    ok = demo_tx_client.post(f"/forms/markers/{mid}/event", data={**data, "csrf_token": token})
     assert ok.status_code == 200, ok.text
