@@ -168,10 +168,7 @@ ROUTES.update(
             json={"service_number": "M-1", "full_name": "Mẫu"},
         ),
         # Editors' forms: anonymous visitors are sent to sign in (the sign-in page, 200).
-        ("GET", "/forms/markers/{marker_id}/event"): Case(
-            "/forms/markers/1/event", expect(200, 403, 200, 200, 200, 401)
-        ),
-        ("GET", "/forms/markers/{marker_id}/inspection"): Case(
+        ("GET", "/forms/markers/{marker_id}/{kind}"): Case(
             "/forms/markers/1/inspection", expect(200, 403, 200, 200, 200, 401)
         ),
         ("GET", "/forms/assignments/new"): Case(
@@ -181,11 +178,8 @@ ROUTES.update(
             "/forms/assignments/1/end", expect(200, 403, 200, 200, 200, 401)
         ),
         # An empty form: refused field by field (400) once the rights are checked.
-        ("POST", "/forms/markers/{marker_id}/event"): Case(
+        ("POST", "/forms/markers/{marker_id}/{kind}"): Case(
             "/forms/markers/1/event", expect(401, 403, 400, 400, 400, 401)
-        ),
-        ("POST", "/forms/markers/{marker_id}/inspection"): Case(
-            "/forms/markers/1/inspection", expect(401, 403, 400, 400, 400, 401)
         ),
         ("POST", "/forms/assignments/new"): Case(
             "/forms/assignments/new", expect(401, 403, 400, 400, 400, 401)

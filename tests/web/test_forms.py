@@ -263,3 +263,11 @@ def test_a_browser_session_needs_the_csrf_token(
     assert refused.status_code == 403
     ok = demo_tx_client.post(f"/forms/markers/{mid}/event", data={**data, "csrf_token": token})
     assert ok.status_code == 200, ok.text
+
+
+def test_an_unknown_marker_form_is_a_404(
+    demo_tx_client: TestClient, demo_tx: Connection, editor: dict[str, str]
+) -> None:
+    r = demo_tx_client.get(f"/forms/markers/{marker_id(demo_tx)}/retire", headers=editor)
+    assert r.status_code == 404
+    assert demo_tx_client.get("/forms/markers/999999/event", headers=editor).status_code == 404

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -202,113 +203,98 @@ async def _submit(
     return _page(request, tr, form, principal, status=200)
 
 
-def _event_form(action: str, about: str, etag: str, today: dt.date) -> Form:
-    return Form(
-        N_("Record a status event"),
-        about,
-        action,
-        EVENT_FIELDS,
-        values={"date": today.isoformat()},
-        hidden={"etag": etag},
-    )
+@dataclass(frozen=True, slots=True)
+class MarkerForm:
+    """A form about one marker: its title, fields, date field and success note."""
+
+    title: str
+    fields: tuple[Field, ...]
+    day_field: str
+    done: str
 
 
-@router.get("/markers/{marker_id}/event")
-def event_form(
-    marker_id: str,
-    request: Request,
-    principal: PrincipalDep,
-    session: SessionDep,
-    tr: TranslatorDep,
-) -> Response:
-    """The status event form of a marker."""
-    gate = _gate(request, principal, tr)
-    if gate is not None:
-        return gate
-    about, etag = _marker_about(session, db_id(marker_id, "marker"), tr)
-    form = _event_form(request.url.path, about, etag, dt.date.today())
-    return _page(request, tr, form, principal)
-
-
-@router.post("/markers/{marker_id}/event")
-async def event_submit(
-    marker_id: str, request: Request, principal: WriterDep, session: SessionDep, tr: TranslatorDep
-) -> Response:
-    """Append the status event (the same checks as ``POST .../events``)."""
-    number = db_id(marker_id, "marker")
-    values, _files = await _form_values(request)
-    about, _etag = await run_in_threadpool(_marker_about, session, number, tr)
-    form = _event_form(request.url.path, about, values.get("etag", ""), dt.date.today())
-
-    def act() -> None:
-        event = _model(StatusEvent, values, ("status", "date", "note", "source_document"))
-        write_actions.append_event(session, principal, number, event, seen=values.get("etag"))
-
-    def refresh() -> str:
-        return _marker_about(session, number, tr)[1]
-
-    return await _submit(
-        request, tr, principal, form, values, act, N_("The status event was recorded."), refresh
-    )
-
-
-def _inspection_form(action: str, about: str, etag: str, today: dt.date) -> Form:
-    return Form(
+MARKER_FORMS = {
+    "event": MarkerForm(
+        N_("Record a status event"), EVENT_FIELDS, "date", N_("The status event was recorded.")
+    ),
+    "inspection": MarkerForm(
         N_("Record an inspection"),
+        INSPECTION_FIELDS,
+        "inspected_on",
+        N_("The inspection was recorded."),
+    ),
+}
+
+
+def _marker_form(kind: str, action: str, about: str, etag: str) -> Form:
+    spec = MARKER_FORMS.get(kind)
+    if spec is None:
+        raise NotFound(f"no form {kind!r}; forms of a marker: {', '.join(MARKER_FORMS)}")
+    return Form(
+        spec.title,
         about,
         action,
-        INSPECTION_FIELDS,
-        values={"inspected_on": today.isoformat()},
+        spec.fields,
+        values={spec.day_field: dt.date.today().isoformat()},
         hidden={"etag": etag},
     )
 
 
-@router.get("/markers/{marker_id}/inspection")
-def inspection_form(
+@router.get("/markers/{marker_id}/{kind}")
+def marker_form(
     marker_id: str,
+    kind: str,
     request: Request,
     principal: PrincipalDep,
     session: SessionDep,
     tr: TranslatorDep,
 ) -> Response:
-    """The inspection form of a marker (with photos from the phone's camera)."""
+    """A marker's form: ``event`` (a status event) or ``inspection`` (with photos)."""
     gate = _gate(request, principal, tr)
     if gate is not None:
         return gate
     about, etag = _marker_about(session, db_id(marker_id, "marker"), tr)
-    form = _inspection_form(request.url.path, about, etag, dt.date.today())
-    return _page(request, tr, form, principal)
+    return _page(request, tr, _marker_form(kind, request.url.path, about, etag), principal)
 
 
-@router.post("/markers/{marker_id}/inspection")
-async def inspection_submit(
-    marker_id: str, request: Request, principal: WriterDep, session: SessionDep, tr: TranslatorDep
+@router.post("/markers/{marker_id}/{kind}")
+async def marker_submit(
+    marker_id: str,
+    kind: str,
+    request: Request,
+    principal: WriterDep,
+    session: SessionDep,
+    tr: TranslatorDep,
 ) -> Response:
-    """Record the inspection and its photos in one transaction (the API's checks)."""
+    """Append the status event, or record the inspection and its photos in one transaction
+    (the checks of ``POST .../events`` and ``.../inspections``)."""
     number = db_id(marker_id, "marker")
     values, files = await _form_values(request)
     about, _etag = await run_in_threadpool(_marker_about, session, number, tr)
-    form = _inspection_form(request.url.path, about, values.get("etag", ""), dt.date.today())
+    form = _marker_form(kind, request.url.path, about, values.get("etag", ""))
     if len(files) > MAX_PHOTOS:
         form.values = values
         form.errors = {"photos": tr.gettext("An inspection has at most 5 photos.")}
         return _page(request, tr, form, principal, status=409)
     photos = tuple([await f.read(MAX_PHOTO_BYTES + 1) for f in files])
+    seen = values.get("etag")
 
     def act() -> None:
-        body = _model(
-            InspectionIn, values, ("inspected_on", "found_status", "inspecting_unit", "note")
-        )
-        write_actions.record_inspection(
-            session, principal, number, body, photos=photos, seen=values.get("etag")
-        )
+        if kind == "event":
+            event = _model(StatusEvent, values, ("status", "date", "note", "source_document"))
+            write_actions.append_event(session, principal, number, event, seen=seen)
+        else:
+            names = ("inspected_on", "found_status", "inspecting_unit", "note")
+            body = _model(InspectionIn, values, names)
+            write_actions.record_inspection(
+                session, principal, number, body, photos=photos, seen=seen
+            )
 
     def refresh() -> str:
         return _marker_about(session, number, tr)[1]
 
-    return await _submit(
-        request, tr, principal, form, values, act, N_("The inspection was recorded."), refresh
-    )
+    done = MARKER_FORMS[kind].done
+    return await _submit(request, tr, principal, form, values, act, done, refresh)
 
 
 def _assign_form(action: str, values: dict[str, str]) -> Form:
