@@ -38,6 +38,7 @@ from service.vocabulary import ERAS, REFORM_DATE
 from service.web.auth_deps import NO_STORE, PrincipalDep
 from service.web.deps import SessionDep, get_settings
 from service.web.pages import TranslatorDep, chrome, localize, root
+from service.web.routes.report_docs import ERRORS, NOT_FOUND, extra, param
 
 router = APIRouter(tags=["search"])
 
@@ -151,9 +152,28 @@ def _base(request: Request) -> str:
     return base_url(get_settings(request).base_url, str(request.base_url))
 
 
+_SEARCH_PARAMS = extra(
+    param(
+        "q",
+        {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS},
+        "What to look for: a name with or without accents (`lung cu`, `Đồng Văn`), a name"
+        " and its province (`tan dong tay ninh`), a marker label (`1369(2)`), or (readers"
+        " only) an officer's name or service number. Optional for the HTML page.",
+    ),
+    param(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+        f"How many results, 1 to {MAX_LIMIT}; default {DEFAULT_LIMIT}.",
+    ),
+    param("f", {"type": "string", "enum": ["json", "html"]}, "Format; a browser gets HTML."),
+)
+
+
 @router.get(
     "/search",
     response_class=Response,
+    responses={**ERRORS, 200: {"content": {"application/json": {}, "text/html": {}}}},
+    openapi_extra=_SEARCH_PARAMS,
     summary="Search provinces, communes, markers (and officers for analysts)",
     description=(
         "One ranked search across provinces and communes of both eras (with what an old"
@@ -223,6 +243,7 @@ def search_route(
 @router.get(
     "/communes/{era}/{code}/lineage",
     response_class=Response,
+    responses={**ERRORS, **NOT_FOUND},
     summary="What a commune became, or what it was formed from",
     description=(
         "From `admin_lineage`: for a pre-2025 commune the post-2025 commune(s) it became"
