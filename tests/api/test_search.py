@@ -190,6 +190,8 @@ def test_search_page_opens_with_the_box(demo_client: TestClient) -> None:
     assert 'role="search"' in r.text and 'name="q"' in r.text
     assert "Tìm tỉnh, xã, mốc hoặc cán bộ" in r.text
     assert 'class="bm-hit"' not in r.text
+    # every page's top bar leads here
+    assert 'href="/search?lang=vi"' in demo_client.get("/overview?lang=vi").text
 
 
 def test_search_page_results_in_both_languages(demo_client: TestClient) -> None:
