@@ -19,10 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
+from fastapi import Form as FormField
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -49,6 +50,10 @@ from service.web.routes.write_models import AssignmentEnd, AssignmentIn, Inspect
 from service.web.routes.write_support import db_id, reading
 
 router = APIRouter(prefix="/forms", tags=["forms"], include_in_schema=False)
+# Declared so that FastAPI parses the form (multipart too) before the dependencies run:
+# ``WriterDep`` then finds the session's CSRF token in it (it never reads an unparsed
+# multipart body itself). The routes read the fields from ``request.form()``.
+CsrfField = Annotated[str, FormField(alias=CSRF_FIELD)]
 
 EVENT_FIELDS = (
     Field(
@@ -265,6 +270,7 @@ async def marker_submit(
     principal: WriterDep,
     session: SessionDep,
     tr: TranslatorDep,
+    csrf_token: CsrfField = "",
 ) -> Response:
     """Append the status event, or record the inspection and its photos in one transaction
     (the checks of ``POST .../events`` and ``.../inspections``)."""
@@ -319,7 +325,11 @@ def assign_form(request: Request, principal: PrincipalDep, tr: TranslatorDep) ->
 
 @router.post("/assignments/new")
 async def assign_submit(
-    request: Request, principal: WriterDep, session: SessionDep, tr: TranslatorDep
+    request: Request,
+    principal: WriterDep,
+    session: SessionDep,
+    tr: TranslatorDep,
+    csrf_token: CsrfField = "",
 ) -> Response:
     """Second the officer (the checks of ``POST /assignments``: province, overlap)."""
     values, _files = await _form_values(request)
@@ -396,6 +406,7 @@ async def end_submit(
     principal: WriterDep,
     session: SessionDep,
     tr: TranslatorDep,
+    csrf_token: CsrfField = "",
 ) -> Response:
     """End the assignment (the checks of ``POST /assignments/{id}/end``, plus the version)."""
     number = db_id(assignment_id, "assignment")
