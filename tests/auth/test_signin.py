@@ -14,8 +14,9 @@ from sqlalchemy import Connection, text
 
 from service.auth.passwords import hash_password, verify_password
 from service.auth.throttle import FAILURE_DELAY_S
+from service.db import account_admin
 from service.web.auth_deps import WriterDep
-from tests.auth.conftest import PASSWORD, make_user
+from tests.auth.conftest import CLI_ADMIN, PASSWORD, make_user
 
 pytestmark = pytest.mark.db
 
@@ -224,3 +225,22 @@ def test_no_password_or_token_in_logs_or_answers(
         assert secret not in caplog.text
         assert all(secret not in b for b in bodies)
         assert secret not in stored
+
+
+@pytest.mark.parametrize("change", ["disable", "set_password"])
+def test_disabling_or_a_new_password_ends_browser_sessions(
+    client: TestClient, conn: Connection, users: None, change: str
+) -> None:
+    assert sign_in(client).status_code == 303
+    assert client.get("/account").status_code == 200
+    if change == "disable":
+        account_admin.disable_user(conn, CLI_ADMIN, "lan")
+    else:
+        account_admin.set_password(conn, CLI_ADMIN, "lan", "a brand new password")
+    assert client.get("/account").status_code == 401
+    assert conn.execute(text("SELECT count(*) FROM web_session")).scalar_one() == 0
+    if change == "disable":  # not even with the right password
+        assert sign_in(client).status_code == 401
+    else:
+        assert sign_in(client).status_code == 401
+        assert sign_in(client, password="a brand new password").status_code == 303
