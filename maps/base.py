@@ -26,15 +26,16 @@ from maps.elements import (
     RegisterLayer,
     ShowLayers,
     TileLayer,
-    banner,
     page_style,
 )
-from maps.render import check_page
+from maps.page import PageFigure, PageText, PhoneLayout, top_bar
+from maps.render import Raw, check_page
+from maps.text import N_, Translator
 
 FeatureCollection = dict[str, Any]
 # Mainland Vietnam and its land borders, [[south, west], [north, east]] (lat/lon order).
 VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]
-SYNTHETIC_BANNER = "SYNTHETIC DEMO DATA: not real communes, officers or markers"
+SYNTHETIC_BANNER = N_("SYNTHETIC DEMO DATA: not real communes, officers or markers")
 
 
 def as_features(data: Any) -> FeatureCollection:
@@ -114,16 +115,20 @@ def new_map(
     *,
     assets: Assets,
     basemap: Basemap,
+    page: PageText,
+    tr: Translator,
     tiles: Tiles | None = None,
     synthetic: bool,
     bounds: list[list[float]] | None = None,
     attribution: str = "BorderMap",
 ) -> OfflineMap:
-    """An empty map framing ``bounds``, with Leaflet, the basemap (or tiles) and the banner.
+    """An empty map framing ``bounds``, with Leaflet, the basemap (or tiles), the top bar.
 
-    The country layer is the base layer; with ``tiles`` the tiles are, and the country
-    layer stays available in the layer control. The view is set before any layer is
-    added, so the layers are drawn once, already in place.
+    The page is in ``tr``'s language (``<html lang>``, every label); the top bar
+    (:func:`maps.page.top_bar`) carries the title, links and, for synthetic data, the
+    banner. The country layer is the base layer; with ``tiles`` the tiles are, and the
+    country layer stays available in the layer control. The view is set before any layer
+    is added, so the layers are drawn once, already in place.
     """
     # Leaflet options: folium passes min_zoom/max_zoom only to tiles, but markercluster
     # needs the map's own maxZoom when there is no tile layer.
@@ -136,6 +141,7 @@ def new_map(
         font_size="13px",
         **options,
     )
+    PageFigure(lang=tr.lang, title=f"{page.title} · BorderMap").add_child(m)
     require(m, assets, LEAFLET)
     figure_of(m).header.add_child(page_style(style.SEA), name="bordermap_css")
     m.add_child(MapSetup(prefix=attribution))
@@ -147,7 +153,7 @@ def new_map(
             {**f, "properties": {**f["properties"], "style": _country_key(f)}}
             for f in basemap.countries["features"]
         ],
-        name="Offline basemap",
+        name=tr.gettext("Offline basemap"),
         style_key="style",
         styles=COUNTRY_STYLES,
         class_name="bm-country",
@@ -157,8 +163,9 @@ def new_map(
     )
     countries.add_to(m)
     m.add_child(RegisterLayer("countries", countries))
-    if synthetic:
-        figure_of(m).html.add_child(banner(SYNTHETIC_BANNER), name="synthetic_banner")
+    if synthetic and page.notice is None:
+        page = PageText(page.title, page.lang, page.chrome, tr.gettext(SYNTHETIC_BANNER))
+    figure_of(m).html.add_child(Raw(top_bar(page, tr)), name="bordermap_bar")
     return m
 
 
@@ -178,18 +185,18 @@ def add_layer(m: folium.Map, key: str, layer: Element) -> None:
     m.add_child(RegisterLayer(key, layer))
 
 
-def add_outlines(m: folium.Map, basemap: Basemap) -> None:
+def add_outlines(m: folium.Map, basemap: Basemap, tr: Translator) -> None:
     """Province outlines and the land border lines (non-interactive overlays)."""
     for key, name, fc, line in (
         (
             "provinces",
-            "Province outlines",
+            tr.gettext("Province outlines"),
             basemap.provinces,
             {"fill": False, "color": style.PROVINCE_LINE, "weight": 1, "dashArray": "4 3"},
         ),
         (
             "borders",
-            "Land border",
+            tr.gettext("Land border"),
             basemap.borders,
             {"color": style.BORDER_LINE, "weight": 2.5, "opacity": 0.9},
         ),
@@ -205,13 +212,15 @@ def add_outlines(m: folium.Map, basemap: Basemap) -> None:
         add_layer(m, key, layer)
 
 
-def finish(m: OfflineMap) -> OfflineMap:
+def finish(m: OfflineMap, tr: Translator) -> OfflineMap:
     """Add the layer control, then the layers (the last one marks the map ready); check.
 
     The check refuses a map that would load anything from a CDN or render data through
     branca's template re-parse (see :mod:`maps.render`).
     """
-    LayerControl(collapsed=False, position="topright").add_to(m)
+    control = LayerControl(collapsed=False, position="topright")
+    control.add_to(m)
+    m.add_child(PhoneLayout(control, tr.gettext("Layers")))
     deferred = (GeoJsonLayer, ClusteredPoints)
     shown = [el for el in m._children.values() if isinstance(el, deferred) and el.show]
     m.add_child(ShowLayers(shown))  # sets window.bordermap.ready after the last one

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from maps.text import Translator
+
 
 @dataclass(frozen=True, slots=True)
 class Bar:
@@ -19,15 +21,30 @@ class Bar:
     pct: float | None
     colour: str
     note: str = ""
+    key: str = ""  # a stable identifier for scripts and tests (data-key); the label if empty
 
 
-def _fmt_pct(pct: float | None) -> str:
-    return "n/a" if pct is None else f"{pct:.1f} %".replace(".0 %", " %")
+def fmt_pct(pct: float | None, tr: Translator) -> str:
+    """``12,5 %`` (vi) / ``12.5 %`` (en); a whole number without decimals; n/a when None."""
+    if pct is None:
+        return tr.gettext("n/a")
+    return tr.format_number(pct, 0 if round(pct, 1) == round(pct) else 1) + " %"
 
 
-def percent_bars_svg(bars: Sequence[Bar], *, title: str, width: int = 320) -> str:
-    """Horizontal bars of percentages (0-100), one row per item, value at the bar end."""
-    row, label_w, top = 16, 64, 18
+def percent_bars_svg(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    tr: Translator,
+    width: int = 320,
+    label_w: int = 64,
+    axis: str | None = None,
+) -> str:
+    """Horizontal bars of percentages (0-100), one row per item, value at the bar end.
+
+    ``axis`` names the scale (default: the share of the line demarcated).
+    """
+    row, top = 16, 18
     plot_w = width - label_w - 44
     height = top + row * len(bars) + 16
     out = [
@@ -39,36 +56,43 @@ def percent_bars_svg(bars: Sequence[Bar], *, title: str, width: int = 320) -> st
         out.append(
             f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 14}" '
             f'stroke="#ddd" stroke-width="1"/>'
-            f'<text x="{x:.1f}" y="{top - 7}" text-anchor="middle" fill="#666">{tick}</text>'
+            f'<text x="{x:.1f}" y="{top - 7}" text-anchor="middle" fill="#555">{tick}</text>'
         )
     for i, bar in enumerate(bars):
         y = top + i * row
         w = plot_w * max(0.0, min(100.0, bar.pct or 0.0)) / 100
-        tip = escape(f"{bar.label}: {_fmt_pct(bar.pct)}{' - ' + bar.note if bar.note else ''}")
+        tip = escape(f"{bar.label}: {fmt_pct(bar.pct, tr)}{' - ' + bar.note if bar.note else ''}")
         out.append(
-            f'<g class="bm-bar" data-label="{escape(bar.label)}" '
+            f'<g class="bm-bar" data-key="{escape(bar.key or bar.label)}" '
+            f'data-label="{escape(bar.label)}" '
             f'data-pct="{"" if bar.pct is None else round(bar.pct, 2)}"><title>{tip}</title>'
             f'<text x="{label_w - 4}" y="{y + 11}" text-anchor="end">{escape(bar.label)}</text>'
             f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="{row - 4}" '
             f'fill="{bar.colour}"/>'
-            f'<text x="{label_w + w + 3:.1f}" y="{y + 11}">{_fmt_pct(bar.pct)}</text></g>'
+            f'<text x="{label_w + w + 3:.1f}" y="{y + 11}">{fmt_pct(bar.pct, tr)}</text></g>'
         )
     out.append(
         f'<text x="{label_w + plot_w / 2:.1f}" y="{height - 2}" text-anchor="middle" '
-        f'fill="#666">% demarcated</text></svg>'
+        f'fill="#555">{escape(axis or tr.gettext("line demarcated, per cent"))}</text></svg>'
     )
     return "".join(out)
 
 
 def year_bars_svg(
-    counts: Mapping[int, int], *, title: str, width: int = 320, colour: str = "#33a02c"
+    counts: Mapping[int, int],
+    *,
+    title: str,
+    tr: Translator,
+    width: int = 320,
+    colour: str = "#33a02c",
 ) -> str:
     """Bars of a count per year (every year in range, gaps as zero) with a cumulative line."""
     height, left, right, top, bottom = 150, 34, 34, 10, 22
     if not counts:
         return (
             f'<svg role="img" width="{width}" height="24">'
-            f'<title>{escape(title)}</title><text x="0" y="16">no events</text></svg>'
+            f'<title>{escape(title)}</title><text x="0" y="16">'
+            f"{escape(tr.gettext('no events'))}</text></svg>"
         )
     years = list(range(min(counts), max(counts) + 1))
     values = [counts.get(y, 0) for y in years]
@@ -81,9 +105,9 @@ def year_bars_svg(
         f'height="{height}" viewBox="0 0 {width} {height}"><title>{escape(title)}</title>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="#999"/>',
-        f'<text x="{left - 3}" y="{top + 8}" text-anchor="end" fill="#666">{top_value}</text>',
-        f'<text x="{left - 3}" y="{top + plot_h}" text-anchor="end" fill="#666">0</text>',
-        f'<text x="{left + plot_w + 3}" y="{top + 8}" fill="#555">{total}</text>',
+        f'<text x="{left - 3}" y="{top + 8}" text-anchor="end" fill="#555">{tr.format_number(top_value)}</text>',
+        f'<text x="{left - 3}" y="{top + plot_h}" text-anchor="end" fill="#555">0</text>',
+        f'<text x="{left + plot_w + 3}" y="{top + 8}" fill="#555">{tr.format_number(total)}</text>',
     ]
     cumulative, points = 0, []
     for i, (year, value) in enumerate(zip(years, values, strict=True)):
@@ -91,7 +115,7 @@ def year_bars_svg(
         h = plot_h * value / top_value
         out.append(
             f'<g class="bm-year" data-year="{year}" data-count="{value}">'
-            f"<title>{year}: {value}</title>"
+            f"<title>{year}: {tr.format_number(value)}</title>"
             f'<rect x="{x + step * 0.1:.1f}" y="{top + plot_h - h:.1f}" '
             f'width="{max(step * 0.8, 1):.1f}" height="{h:.1f}" fill="{colour}"/></g>'
         )
@@ -111,7 +135,7 @@ def year_bars_svg(
         if i in labelled:
             x = left + i * step + step / 2
             out.append(
-                f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="#666">{year}</text>'
+                f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="#555">{year}</text>'
             )
     out.append("</svg>")
     return "".join(out)

@@ -24,8 +24,11 @@ from maps.base import (
     finish,
     new_map,
 )
-from maps.elements import ESCAPE_JS, GeoJsonLayer, Panel, Script, js_const
-from service.figures import CoverageSummary
+from maps.controls import ViewControls, controls_panel
+from maps.elements import ESCAPE_JS, GeoJsonLayer, Panel, Script, js_const, number_js
+from maps.page import PageText
+from maps.text import Translator
+from service.figures import CoverageSummary, ProvinceCoverage
 
 # Properties every commune feature must have (the coverage API's fields, minus names).
 COMMUNE_FIELDS = (
@@ -40,23 +43,37 @@ COMMUNE_FIELDS = (
 )
 
 
+# Needs bmEsc, bmNum, BM_T (coverage_texts) and BM_ROLES on the page.
 _TOOLTIP_JS = """
 function bmCommuneTooltip(p) {
     var e = bmEsc;
     var rows = "", roles = Object.keys(p.officers_by_role).sort();
     for (var i = 0; i < roles.length; i++) {
-        rows += "<tr><td>" + (BM_ROLES[roles[i]] || roles[i]) + "</td><td class='n'>"
-            + p.officers_by_role[roles[i]] + "</td></tr>";
+        rows += "<tr><td>" + e(BM_ROLES[roles[i]] || roles[i]) + "</td><td class='n'>"
+            + bmNum(p.officers_by_role[roles[i]]) + "</td></tr>";
     }
-    var where = [p.is_land_border ? "land border" : "", p.is_coastal ? "coastal" : ""]
+    var where = [p.is_land_border ? BM_T.land : "", p.is_coastal ? BM_T.coastal : ""]
         .filter(Boolean).join(", ");
     return "<b>" + e(p.name) + "</b> <span class='muted'>" + e(p.code) + "</span><br>"
-        + e(p.province_name) + " (" + e(p.province_code) + ") &middot; " + where
-        + "<table><tr><td>Officers</td><td class='n'>" + p.officers + "</td></tr>"
-        + (p.officers ? rows : "<tr><td colspan=2><b>Uncovered</b></td></tr>")
+        + e(p.province_name) + " &middot; " + where
+        + "<table><tr><td>" + BM_T.officers + "</td><td class='n'>" + bmNum(p.officers)
+        + "</td></tr>"
+        + (p.officers ? rows : "<tr><td colspan=2><b>" + BM_T.uncovered + "</b></td></tr>")
         + "</table>";
 }
 """
+
+
+def coverage_texts(tr: Translator) -> dict[str, str]:
+    """The words of the commune tooltip (``BM_T``), in the reader's language."""
+    return {
+        "na": tr.gettext("n/a"),
+        "land": tr.gettext("land border"),
+        "coastal": tr.gettext("coastal"),
+        "officers": tr.gettext("Officers"),
+        "uncovered": tr.gettext("Uncovered"),
+    }
+
 
 # Leaflet path options per coverage class (the style table of the commune layers).
 STYLES = {
@@ -102,57 +119,120 @@ def _layer(features: list[dict[str, Any]], name: str, css: str) -> GeoJsonLayer:
     )
 
 
-def legend_html(class_counts: Mapping[str, int]) -> str:
+def legend_html(class_counts: Mapping[str, int], tr: Translator) -> str:
     """Legend rows: one per coverage class, with how many communes on the map are in it."""
     rows = []
     for cls in style.COVERAGE_CLASSES:
         dash = "border-style:dashed;border-width:2px;" if cls is style.UNCOVERED else ""
         rows.append(
             f'<tr data-class="{cls.key}"><td><span class="bm-swatch" style="background:'
-            f'{cls.fill};border-color:{cls.line};{dash}"></span>{escape(cls.label)}</td>'
-            f'<td class="n">{class_counts.get(cls.key, 0)}</td></tr>'
+            f'{cls.fill};border-color:{cls.line};{dash}"></span>{escape(tr.gettext(cls.label))}'
+            f'</td><td class="n">{tr.format_number(class_counts.get(cls.key, 0))}</td></tr>'
         )
     rows.append(
         f'<tr><td><span class="bm-swatch line" style="border-color:{style.BORDER_LINE}">'
-        "</span>Land border</td><td></td></tr>"
+        f"</span>{escape(tr.gettext('Land border'))}</td><td></td></tr>"
         f'<tr><td><span class="bm-swatch line" style="border-color:{style.PROVINCE_LINE};'
-        'border-top-style:dashed"></span>Province outline</td><td></td></tr>'
+        f'border-top-style:dashed"></span>{escape(tr.gettext("Province outline"))}</td>'
+        "<td></td></tr>"
     )
     return (
-        "<h3>Seconded officers per commune</h3>"
+        f"<h3>{escape(tr.gettext('Seconded officers per commune'))}</h3>"
         f'<table id="bm-legend-table">{"".join(rows)}</table>'
-        '<div class="muted">Communes per class on this map</div>'
+        f'<div class="muted">{escape(tr.gettext("Communes per class on this map"))}</div>'
     )
 
 
-def summary_html(summary: CoverageSummary, scope: str) -> str:
-    """The summary panel: the coverage API's totals for the map's filters (``scope``)."""
+def _pct(part: int, whole: int, tr: Translator) -> str:
+    return tr.format_number(100.0 * part / whole, 1) + " %" if whole else tr.gettext("n/a")
+
+
+def kinds_html(
+    land: ProvinceCoverage | None, coastal: ProvinceCoverage | None, tr: Translator
+) -> str:
+    """Land-border and coastal communes side by side: never one mixed national figure."""
+    kinds = [(k, f) for k, f in (("land", land), ("coastal", coastal)) if f is not None]
+    if not kinds:
+        return ""
+    names = {"land": tr.gettext("Land border"), "coastal": tr.gettext("Coastal")}
+    head = "".join(f'<th scope="col" class="n">{escape(names[k])}</th>' for k, _ in kinds)
+    rows = []
+    for key, label in (
+        ("communes", tr.gettext("Border communes")),
+        ("covered", tr.gettext("Covered")),
+        ("uncovered", tr.gettext("Uncovered")),
+    ):
+        cells = "".join(
+            f'<td class="n" data-kind="{k}">{tr.format_number(getattr(f, key))}</td>'
+            for k, f in kinds
+        )
+        rows.append(f'<tr data-kind-key="{key}"><th scope="row">{escape(label)}</th>{cells}</tr>')
+    share = "".join(
+        f'<td class="n" data-kind="{k}">{_pct(f.covered, f.communes, tr)}</td>' for k, f in kinds
+    )
+    rows.append(
+        f'<tr data-kind-key="covered_pct"><th scope="row">{escape(tr.gettext("Share covered"))}'
+        f"</th>{share}</tr>"
+    )
+    return f'<table id="bm-kinds-table"><tr><td></td>{head}</tr>{"".join(rows)}</table>'
+
+
+def summary_html(
+    summary: CoverageSummary,
+    scope: str,
+    tr: Translator,
+    *,
+    land: ProvinceCoverage | None = None,
+    coastal: ProvinceCoverage | None = None,
+) -> str:
+    """The summary panel: the coverage API's totals for the map's filters (``scope``).
+
+    Then, given the totals of the land-border and of the coastal communes on their own
+    (``kind=land``/``coastal``), both side by side.
+    """
     fig = summary.totals
     both = fig.land_communes + fig.coastal_communes - fig.communes
-    pct = f"{100.0 * fig.covered / fig.communes:.1f} %" if fig.communes else "n/a"
+    n = tr.format_number
     role_rows = "".join(
-        f'<tr data-role="{escape(role)}"><td>&nbsp;&nbsp;{escape(style.role_label(role))}</td>'
-        f'<td class="n">{n}</td></tr>'
-        for role, n in sorted(fig.officers_by_role.items())
+        f'<tr data-role="{escape(role)}"><td>&nbsp;&nbsp;{escape(style.role_label(role, tr))}'
+        f'</td><td class="n">{n(count)}</td></tr>'
+        for role, count in sorted(fig.officers_by_role.items())
     )
-    era = "pre-2025 units" if summary.era == "pre2025" else "units since 1 Jul 2025"
+    era = tr.gettext(style.ERA_LABELS.get(summary.era, summary.era))
+    shown = {
+        "all": tr.gettext("all border communes"),
+        "land": tr.gettext("land-border communes"),
+        "coastal": tr.gettext("coastal communes"),
+    }.get(summary.kind, summary.kind)
+    title = tr.gettext("Officer coverage, {date}").format(date=tr.format_date(summary.as_of))
     return (
-        f"<h3>Officer coverage, {summary.as_of.isoformat()}</h3>"
-        f'<div class="muted">{escape(scope)} &middot; {era}</div>'
+        f"<h3>{escape(title)}</h3>"
+        f'<div class="muted">{escape(scope)} &middot; {escape(era)} &middot; '
+        f"{escape(shown)}</div>"
         '<table id="bm-summary-table">'
-        f'<tr data-key="communes"><td>Border communes</td><td class="n">{fig.communes}</td></tr>'
-        f'<tr data-key="land_communes"><td>&nbsp;&nbsp;on the land border</td>'
-        f'<td class="n">{fig.land_communes}</td></tr>'
-        f'<tr data-key="coastal_communes"><td>&nbsp;&nbsp;coastal</td>'
-        f'<td class="n">{fig.coastal_communes}</td></tr>'
-        + (f'<tr><td>&nbsp;&nbsp;(both)</td><td class="n">{both}</td></tr>' if both > 0 else "")
-        + f'<tr data-key="covered"><td>Covered</td><td class="n">{fig.covered}</td></tr>'
-        f'<tr data-key="uncovered"><td><b>Uncovered</b></td>'
-        f'<td class="n">{fig.uncovered}</td></tr>'
-        f'<tr data-key="covered_pct"><td>Share covered</td><td class="n">{pct}</td></tr>'
-        f'<tr data-key="officers"><td>Officers seconded</td><td class="n">{fig.officers}</td></tr>'
+        f'<tr data-key="communes"><td>{escape(tr.gettext("Border communes"))}</td>'
+        f'<td class="n">{n(fig.communes)}</td></tr>'
+        f'<tr data-key="land_communes"><td>&nbsp;&nbsp;{escape(tr.gettext("on the land border"))}'
+        f'</td><td class="n">{n(fig.land_communes)}</td></tr>'
+        f'<tr data-key="coastal_communes"><td>&nbsp;&nbsp;{escape(tr.gettext("coastal"))}</td>'
+        f'<td class="n">{n(fig.coastal_communes)}</td></tr>'
+        + (
+            f'<tr><td>&nbsp;&nbsp;{escape(tr.gettext("(both)"))}</td><td class="n">{n(both)}'
+            "</td></tr>"
+            if both > 0
+            else ""
+        )
+        + f'<tr data-key="covered"><td>{escape(tr.gettext("Covered"))}</td>'
+        f'<td class="n">{n(fig.covered)}</td></tr>'
+        f'<tr data-key="uncovered"><td><b>{escape(tr.gettext("Uncovered"))}</b></td>'
+        f'<td class="n">{n(fig.uncovered)}</td></tr>'
+        f'<tr data-key="covered_pct"><td>{escape(tr.gettext("Share covered"))}</td>'
+        f'<td class="n">{_pct(fig.covered, fig.communes, tr)}</td></tr>'
+        f'<tr data-key="officers"><td>{escape(tr.gettext("Officers seconded"))}</td>'
+        f'<td class="n">{n(fig.officers)}</td></tr>'
         f"{role_rows}</table>"
-        '<div class="muted">Officers by role count each officer once per role.</div>'
+        f'<div class="muted">{escape(tr.gettext("Officers by role count each officer once per role."))}</div>'
+        + kinds_html(land, coastal, tr)
     )
 
 
@@ -163,7 +243,12 @@ def coverage_map(
     scope: str,
     basemap: Basemap,
     assets: Assets,
+    tr: Translator,
+    page: PageText | None = None,
+    controls: ViewControls | None = None,
     tiles: Tiles | None = None,
+    land: ProvinceCoverage | None = None,
+    coastal: ProvinceCoverage | None = None,
 ) -> OfflineMap:
     """The officer-coverage map of the border communes.
 
@@ -176,8 +261,13 @@ def coverage_map(
         The coverage figures for the same filters; the summary panel shows its totals.
     scope
         A human description of the filters (province), for the panel title.
+    land, coastal
+        The totals of the land-border and of the coastal communes alone (same filters),
+        shown side by side so no reader takes one mixed figure for both.
     basemap, assets, tiles
         See :mod:`maps.base` and :mod:`maps.assets`.
+    tr, page, controls
+        The reader's language, the top bar and the filter panel (:mod:`maps.controls`).
 
     Returns
     -------
@@ -189,24 +279,52 @@ def coverage_map(
     m = new_map(
         assets=assets,
         basemap=basemap,
+        page=page or PageText(tr.gettext("Officer coverage of border communes"), tr.lang),
+        tr=tr,
         tiles=tiles,
         synthetic=summary.synthetic,
         bounds=feature_bounds(data),
     )
-    m.add_child(Script(js_const("BM_ROLES", style.ROLE_LABELS) + ESCAPE_JS + _TOOLTIP_JS))
+    roles = {role: style.role_label(role, tr) for role in style.ROLE_LABELS}
+    m.add_child(
+        Script(
+            js_const("BM_ROLES", roles)
+            + js_const("BM_T", coverage_texts(tr))
+            + ESCAPE_JS
+            + number_js(tr)
+            + _TOOLTIP_JS
+        )
+    )
     # A commune on the land border and the coast is drawn once, in the land layer.
     drawn = [f for f in data["features"] if f.get("geometry")]
-    land = [f for f in drawn if f["properties"]["is_land_border"]]
-    coastal = [f for f in drawn if not f["properties"]["is_land_border"]]
+    on_land = [f for f in drawn if f["properties"]["is_land_border"]]
+    coast_only = [f for f in drawn if not f["properties"]["is_land_border"]]
     for key, feats, name in (
-        ("communes_land", land, f"Land-border communes ({len(land)})"),
-        ("communes_coastal", coastal, f"Coastal communes ({len(coastal)})"),
+        ("communes_land", on_land, tr.gettext("Land-border communes ({n})")),
+        ("communes_coastal", coast_only, tr.gettext("Coastal communes ({n})")),
     ):
-        add_layer(m, key, _layer(feats, name, f"bm-commune {key}"))
-    add_outlines(m, basemap)
+        label = name.format(n=tr.format_number(len(feats)))
+        add_layer(m, key, _layer(feats, label, f"bm-commune {key}"))
+    add_outlines(m, basemap, tr)
     counts = Counter(
         style.coverage_class(int(f["properties"]["officers"])).key for f in data["features"]
     )
-    m.add_child(Panel(legend_html(counts), dom_id="bm-legend", position="bottomright"))
-    m.add_child(Panel(summary_html(summary, scope), dom_id="bm-summary", position="topleft"))
-    return finish(m)
+    m.add_child(
+        Panel(
+            legend_html(counts, tr),
+            dom_id="bm-legend",
+            title=tr.gettext("Legend"),
+            position="bottomright",
+        )
+    )
+    m.add_child(
+        Panel(
+            summary_html(summary, scope, tr, land=land, coastal=coastal),
+            dom_id="bm-summary",
+            title=tr.gettext("Summary"),
+            position="topleft",
+        )
+    )
+    if controls is not None:
+        m.add_child(controls_panel(controls, tr))
+    return finish(m, tr)

@@ -21,49 +21,83 @@ from branca.element import Element
 from folium.map import Layer
 from folium.template import Template
 
+from maps.page import BAR_CSS, PANELS_JS, PHONE_MAX_PX
 from maps.render import Raw, RenderOnce, js_json
+from maps.text import Translator
 
 # One stylesheet for every BorderMap page. System fonts only: nothing to download.
+# Colours pass WCAG AA contrast on white (axe-core checks them in tests/maps).
 PAGE_CSS = """
-.leaflet-container.folium-map { background: %(sea)s; font: 13px/1.35 system-ui, -apple-system,
-  "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; }
-.bm-panel { background: rgba(255,255,255,0.94); border-radius: 6px; padding: 8px 10px;
+html, body { height: 100%%; margin: 0; }
+body { display: flex; flex-direction: column; font: 13px/1.35 system-ui, -apple-system,
+  "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; color: #222; }
+.folium-map { flex: 1 1 auto; min-height: 0; height: auto !important; }
+.leaflet-container.folium-map { background: %(sea)s; font: inherit; }
+.bm-panel { background: rgba(255,255,255,0.96); border-radius: 6px; padding: 4px 8px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); color: #222; max-width: 340px; }
-.bm-panel h3 { margin: 0 0 6px; font-size: 14px; }
+.bm-toggle { display: block; width: 100%%; min-height: 28px; margin: 0; padding: 2px 4px;
+  border: 0; background: none; font: 600 13px system-ui, "DejaVu Sans", Arial, sans-serif;
+  color: #222; text-align: left; cursor: pointer; }
+.bm-toggle::before { content: "\\25B8  "; }
+.bm-open > .bm-toggle::before { content: "\\25BE  "; }
+.bm-panel:not(.bm-open) > .bm-body { display: none; }
+.bm-body { overflow-y: auto; max-height: calc(100vh - 260px); padding-bottom: 4px; }
+.bm-panel h3 { margin: 4px 0; font-size: 14px; }
 .bm-panel table { border-collapse: collapse; }
-.bm-panel td { padding: 1px 6px 1px 0; vertical-align: top; }
+.bm-panel td, .bm-panel th { padding: 1px 6px 1px 0; vertical-align: top; text-align: left;
+  font-weight: normal; }
 .bm-panel td.n { text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
-.bm-panel .muted { color: #666; font-size: 12px; }
+.bm-panel .muted, .bm-tip .muted { color: #555; font-size: 12px; }
 .bm-swatch { display: inline-block; width: 16px; height: 12px; margin-right: 6px;
   vertical-align: -1px; border: 1px solid #555; }
 .bm-swatch.line { height: 0; border-width: 3px 0 0 0; border-style: solid; width: 18px;
   vertical-align: 3px; }
 .bm-swatch.dot { width: 11px; height: 11px; border-radius: 50%%; }
-.bm-banner { position: absolute; top: 0; left: 50%%; transform: translateX(-50%%);
-  z-index: 1001; background: #7a1f00; color: #fff; padding: 5px 14px; font: 600 13px/1.3
-  system-ui, "DejaVu Sans", Arial, sans-serif; border-radius: 0 0 6px 6px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.4); pointer-events: none; text-align: center; }
 .bm-tip td { padding: 0 6px 0 0; } .bm-tip td.n { text-align: right; font-weight: 600; }
 .bm-tip b { font-size: 13px; }
-.bm-chart { max-height: calc(100vh - 200px); overflow-y: auto; }
 .bm-ring { width: 40px; height: 40px; border-radius: 50%%; display: flex;
   align-items: center; justify-content: center; box-shadow: 0 0 2px rgba(0,0,0,0.6); }
 .bm-ring b { width: 26px; height: 26px; border-radius: 50%%; background: #fff;
   font: 600 11px/26px system-ui, "DejaVu Sans", Arial, sans-serif; text-align: center;
   color: #222; }
+.bm-chart .bm-body { max-height: 40vh; }
 .bm-chart svg text { font: 11px system-ui, "DejaVu Sans", Arial, sans-serif; fill: #222; }
+.bm-form label { display: block; margin: 4px 0 1px; font-weight: 600; }
+.bm-form input, .bm-form select, .bm-form button { font: inherit; min-height: 28px;
+  max-width: 100%%; box-sizing: border-box; }
+.bm-form select, .bm-form input[type=date] { width: 100%%; }
+.bm-form fieldset { border: 0; padding: 0; margin: 4px 0; }
+.bm-form legend { font-weight: 600; padding: 0; }
+.bm-form .bm-row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+.bm-form .bm-row label { display: inline-flex; font-weight: normal; gap: 3px; margin: 0; }
+.bm-form button[type=submit] { margin-top: 6px; padding: 2px 12px; }
+.bm-form a { color: #0b4f8a; }
+.bm-form .bm-when { flex-wrap: nowrap; align-items: flex-end; }
+.bm-form .bm-when > div { flex: 1 1 50%%; min-width: 0; }
+.bm-form input[type=range] { width: 100%%; }
+.bm-compare { margin-top: 6px; border-top: 1px solid #ddd; padding-top: 4px; }
+.bm-compare summary { cursor: pointer; font-weight: 600; min-height: 24px; }
+.bm-panel td.n { white-space: nowrap; }
+.bm-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }
+@media (max-width: %(phone)dpx) {
+  .bm-compare summary { min-height: 44px; display: flex; align-items: center; }
+  .bm-toggle { min-height: 44px; min-width: 44px; }
+  .bm-panel { max-width: calc(100vw - 90px); }
+  .bm-body { max-height: 55vh; }
+  .bm-form input, .bm-form select, .bm-form button { min-height: 44px; }
+  .bm-form .bm-row label { min-height: 44px; align-items: center; }
+  .leaflet-touch .leaflet-bar a { width: 44px; height: 44px; line-height: 44px; }
+  .leaflet-touch .leaflet-control-layers-toggle { width: 44px; height: 44px; }
+}
 """
 
 
 def page_style(sea: str) -> Element:
     """The BorderMap stylesheet, as raw text for the page head."""
     # An empty icon: browsers would otherwise ask the server for /favicon.ico.
-    return Raw(f'<link rel="icon" href="data:,"><style>{PAGE_CSS % {"sea": sea}}</style>')
-
-
-def banner(text: str) -> Element:
-    """A banner across the top of the page that no layer can hide (e.g. synthetic data)."""
-    return Raw(f'<div class="bm-banner" id="bm-banner">{escape(text)}</div>')
+    css = BAR_CSS + PAGE_CSS % {"sea": sea, "phone": PHONE_MAX_PX}
+    return Raw(f'<link rel="icon" href="data:,"><style>{css}</style>')
 
 
 class RawGeometry(str):
@@ -196,7 +230,11 @@ class TileLayer(folium.TileLayer, RenderOnce):
 
 
 class Panel(RenderOnce):
-    """A Leaflet control showing trusted HTML (legend, summary, chart) at a corner."""
+    """A Leaflet control showing trusted HTML (legend, summary, chart) at a corner.
+
+    It folds behind a button named ``title``: open at first on a wide screen when
+    ``open`` is true, always folded at first on a phone (:mod:`maps.page`).
+    """
 
     _template = Template(
         """
@@ -206,25 +244,47 @@ class Panel(RenderOnce):
             var div = L.DomUtil.create("div", {{ this.css_class_js }});
             div.id = {{ this.dom_id_js }};
             div.innerHTML = {{ this.html_js }};
+            div.querySelector(".bm-toggle").addEventListener("click", function () {
+                bmFold(div, !div.classList.contains("bm-open"));
+            });
+            bmFold(div, {{ this.open_js }} && !bmPhone());
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {{ this.after_js }}
         {% endmacro %}
         """
     )
 
     def __init__(
-        self, html: str, *, dom_id: str, position: str = "bottomright", css_class: str = ""
+        self,
+        html: str,
+        *,
+        dom_id: str,
+        title: str,
+        position: str = "bottomright",
+        css_class: str = "",
+        open: bool = True,
+        after_js: str = "",
     ) -> None:
         super().__init__()
         self._name = "Panel"
         self.html = html
-        self.html_js = js_json(html)
+        body = f"{dom_id}-body"
+        # The body scrolls when long: focusable and named, so a keyboard can scroll it.
+        self.html_js = js_json(
+            f'<button type="button" class="bm-toggle" aria-expanded="false" '
+            f'aria-controls="{escape(body)}">{escape(title)}</button>'
+            f'<div class="bm-body" id="{escape(body)}" tabindex="0" role="region" '
+            f'aria-label="{escape(title)}">{html}</div>'
+        )
         self.dom_id_js = js_json(dom_id)
         self.position_js = js_json(position)
         self.css_class_js = js_json(f"bm-panel {css_class}".strip())
+        self.open_js = "true" if open else "false"
+        self.after_js = after_js  # trusted script run once the panel is in the page
 
 
 class MapSetup(RenderOnce):
@@ -410,15 +470,34 @@ class ClusteredPoints(Layer, RenderOnce):
 
 
 # HTML-escape a value in JS (names and labels come from data, never trusted as HTML).
-ESCAPE_JS = """
+ESCAPE_JS = (
+    PANELS_JS
+    + """
 function bmEsc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
         return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
     });
 }
 """
+)
 
 
 def js_const(name: str, value: Any) -> str:
     """``var name = <json>;`` for data shared by a map's JS helpers."""
     return f"var {name} = {js_json(value)};"
+
+
+def number_js(tr: Translator) -> str:
+    """``bmNum(v, digits)``: a number with the reader's separators (``1.234,5`` in vi)."""
+    decimal, group = tr.number_symbols()
+    return (
+        js_const("BM_NUM", {"decimal": decimal, "group": group})
+        + """
+function bmNum(v, d) {
+    if (v === null || v === undefined) { return BM_T.na; }
+    var parts = Number(v).toFixed(d || 0).split(".");
+    parts[0] = parts[0].replace(/\\B(?=(\\d{3})+(?!\\d))/g, BM_NUM.group);
+    return parts.join(BM_NUM.decimal);
+}
+"""
+    )

@@ -24,14 +24,18 @@ from maps.base import (
     finish,
     new_map,
 )
+from maps.controls import ViewControls, controls_panel
 from maps.elements import (
     ESCAPE_JS,
     ClusteredPoints,
     Panel,
     Script,
     js_const,
+    number_js,
 )
-from maps.segments import TOOLTIP_JS, progress_legend_rows, segments_layer
+from maps.page import PageText
+from maps.segments import TOOLTIP_JS, progress_legend_rows, segment_texts, segments_layer
+from maps.text import Translator
 
 MARKER_FIELDS = ("label", "border_code", "marker_class", "status", "history")
 STATUSES = (*style.MARKER_STATUS_COLOURS, style.NO_STATUS)
@@ -41,13 +45,14 @@ _POPUP_JS = """
 function (r) {
     var e = bmEsc, h = "";
     for (var i = r[5].length - 1; i >= 0; i--) {
-        h += "<tr><td>" + r[5][i][0] + "</td><td><span class='bm-swatch dot' style='background:"
-            + BM_STATUS[r[5][i][1]][1] + "'></span>" + BM_STATUS[r[5][i][1]][0] + "</td></tr>";
+        h += "<tr><td>" + e(r[5][i][0]) + "</td><td><span class='bm-swatch dot' style='background:"
+            + BM_STATUS[r[5][i][1]][1] + "'></span>" + e(BM_STATUS[r[5][i][1]][0]) + "</td></tr>";
     }
-    return "<div class='bm-popup'><b>Marker " + e(r[2]) + "</b> <span class='muted'>"
-        + e(BM_BORDERS[r[6]] || r[6]) + "</span><br>" + BM_CLASSES[r[3]]
-        + "<br>Status: <b>" + BM_STATUS[r[4]][0] + "</b>"
-        + "<table class='bm-history'>" + h + "</table></div>";
+    return "<div class='bm-popup'><b>" + BM_T.marker + " " + e(r[2]) + "</b> <span class='muted'>"
+        + e(BM_BORDERS[r[6]] || r[6]) + "</span><br>" + e(BM_CLASSES[r[3]])
+        + "<br>" + BM_T.status + ": <b>" + e(BM_STATUS[r[4]][0]) + "</b>"
+        + "<table class='bm-history'><caption>" + BM_T.history + "</caption>" + h
+        + "</table></div>";
 }
 """
 
@@ -76,13 +81,18 @@ function (cluster) {
 }
 """
 
-BORDER_NAMES = {"CN": "Vietnam–China", "LA": "Vietnam–Laos", "KH": "Vietnam–Cambodia"}
+
+def _day(value: Any, tr: Translator) -> str:
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return tr.format_date(value)
 
 
-def marker_rows(features: dict[str, Any]) -> list[list[Any]]:
+def marker_rows(features: dict[str, Any], tr: Translator) -> list[list[Any]]:
     """Compact rows ``[lat, lon, label, class, status, history, border]`` (indices for codes).
 
-    ``history`` is ``[[date, status index], ...]`` oldest first.
+    ``history`` is ``[[date, status index], ...]`` oldest first, dates as the reader
+    writes them (dd/mm/yyyy in Vietnamese).
     """
     rows: list[list[Any]] = []
     for f in features["features"]:
@@ -101,29 +111,32 @@ def marker_rows(features: dict[str, Any]) -> list[list[Any]]:
                 p["label"],
                 CLASSES.index(p["marker_class"]),
                 STATUSES.index(status),
-                [[str(d), STATUSES.index(s)] for d, s in p["history"]],
+                [[_day(d, tr), STATUSES.index(s)] for d, s in p["history"]],
                 p["border_code"],
             ]
         )
     return rows
 
 
-def legend_html(status_counts: Counter[str], as_of: dt.date) -> str:
+def legend_html(status_counts: Counter[str], as_of: dt.date, tr: Translator) -> str:
     """Marker colours with their counts on this map, then the segment colours."""
+    n = tr.format_number
     rows = [
         f'<tr data-status="{s}"><td><span class="bm-swatch dot" style="background:'
-        f'{style.status_colour(s)}"></span>{escape(s)}</td>'
-        f'<td class="n">{status_counts.get(s, 0)}</td></tr>'
+        f'{style.status_colour(s)}"></span>{escape(style.status_label(s, tr))}</td>'
+        f'<td class="n">{n(status_counts.get(s, 0))}</td></tr>'
         for s in STATUSES
         if s != style.NO_STATUS or status_counts.get(s)
     ]
     total = sum(status_counts.values())
+    title = tr.gettext("Markers by status, {date}").format(date=tr.format_date(as_of))
     return (
-        f"<h3>Markers by status, {as_of.isoformat()}</h3>"
+        f"<h3>{escape(title)}</h3>"
         f'<table id="bm-legend-table">{"".join(rows)}'
-        f'<tr data-status="total"><td><b>All markers</b></td><td class="n">{total}</td></tr>'
-        "</table><h3 style='margin-top:6px'>Segments: line demarcated</h3>"
-        f"<table>{progress_legend_rows()}</table>"
+        f'<tr data-status="total"><td><b>{escape(tr.gettext("All markers"))}</b></td>'
+        f'<td class="n">{n(total)}</td></tr>'
+        f"</table><h3>{escape(tr.gettext('Segments: line demarcated'))}</h3>"
+        f"<table>{progress_legend_rows(tr)}</table>"
     )
 
 
@@ -134,6 +147,9 @@ def markers_map(
     as_of: dt.date,
     basemap: Basemap,
     assets: Assets,
+    tr: Translator,
+    page: PageText | None = None,
+    controls: ViewControls | None = None,
     tiles: Tiles | None = None,
     synthetic: bool,
 ) -> OfflineMap:
@@ -149,38 +165,59 @@ def markers_map(
         The date the statuses are for (shown in the legend).
     synthetic
         True when any data shown is synthetic (a banner says so).
+    tr, page, controls
+        The reader's language, the top bar and the filter panel (:mod:`maps.controls`).
     """
     points = as_features(markers)
     lines = as_features(segments)
-    rows = marker_rows(points)
+    rows = marker_rows(points, tr)
     m = new_map(
         assets=assets,
         basemap=basemap,
+        page=page or PageText(tr.gettext("Border markers by status"), tr.lang),
+        tr=tr,
         tiles=tiles,
         synthetic=synthetic,
         bounds=feature_bounds(points, lines),
     )
     require(m, assets, MARKERCLUSTER)
-    status_table = [[s, style.status_colour(s)] for s in STATUSES]
+    status_table = [[style.status_label(s, tr), style.status_colour(s)] for s in STATUSES]
+    texts = {
+        **segment_texts(tr),
+        "marker": tr.gettext("Marker"),
+        "status": tr.gettext("Status"),
+        "history": tr.gettext("Status history"),
+    }
     m.add_child(
         Script(
             js_const("BM_STATUS", status_table)
-            + js_const("BM_CLASSES", [style.MARKER_CLASS_LABELS[c] for c in CLASSES])
-            + js_const("BM_BORDERS", BORDER_NAMES)
+            + js_const("BM_CLASSES", [tr.gettext(style.MARKER_CLASS_LABELS[c]) for c in CLASSES])
+            + js_const("BM_BORDERS", {b: style.border_label(b, tr) for b in style.BORDER_LABELS})
+            + js_const("BM_T", texts)
             + ESCAPE_JS
+            + number_js(tr)
             + TOOLTIP_JS
         )
     )
-    add_outlines(m, basemap)  # below the segments: the border line would hide them
-    add_layer(m, "segments", segments_layer(lines, weight=4))
+    add_outlines(m, basemap, tr)  # below the segments: the border line would hide them
+    add_layer(m, "segments", segments_layer(lines, weight=4, tr=tr))
     cluster = ClusteredPoints(
         rows,
-        name=f"Markers ({len(rows)})",
+        name=tr.gettext("Markers ({n})").format(n=tr.format_number(len(rows))),
         style_js=_STYLE_JS,
         popup_js=_POPUP_JS,
         icon_js=_ICON_JS,
     )
     add_layer(m, "markers", cluster)
     counts = Counter(STATUSES[r[4]] for r in rows)
-    m.add_child(Panel(legend_html(counts, as_of), dom_id="bm-legend", position="bottomright"))
-    return finish(m)
+    m.add_child(
+        Panel(
+            legend_html(counts, as_of, tr),
+            dom_id="bm-legend",
+            title=tr.gettext("Legend"),
+            position="bottomright",
+        )
+    )
+    if controls is not None:
+        m.add_child(controls_panel(controls, tr))
+    return finish(m, tr)

@@ -13,6 +13,7 @@ from typing import Any
 
 from maps import style
 from maps.elements import GeoJsonLayer
+from maps.text import Translator
 
 SEGMENT_FIELDS = (
     "segment_code",
@@ -26,19 +27,31 @@ SEGMENT_FIELDS = (
     "pct_markers",
 )
 
+# Needs bmEsc, bmNum and BM_T (segment_texts) on the page.
 TOOLTIP_JS = """
-function bmPct(v) { return v === null || v === undefined ? "n/a" : v.toFixed(1) + " %"; }
-function bmKm(v) { return v === null || v === undefined ? "n/a" : v.toFixed(1) + " km"; }
+function bmPct(v) { return v === null || v === undefined ? BM_T.na : bmNum(v, 1) + " %"; }
+function bmKm(v) { return v === null || v === undefined ? BM_T.na : bmNum(v, 1) + " km"; }
 function bmSegmentTooltip(p) {
     var e = bmEsc;
-    return "<b>Segment " + e(p.segment_code) + "</b><br>" + e(p.province_name)
-        + "<table><tr><td>Demarcated (line)</td><td class='n'>" + bmPct(p.pct_km) + "</td></tr>"
-        + "<tr><td>Km demarcated</td><td class='n'>" + bmKm(p.km_demarcated) + " of "
-        + bmKm(p.length_km) + "</td></tr>"
-        + "<tr><td>Markers planted</td><td class='n'>" + p.markers_planted + " of "
-        + p.markers_total + "</td></tr></table>";
+    return "<b>" + e(p.segment_name) + "</b> <span class='muted'>" + e(p.segment_code)
+        + "</span><table><tr><td>" + BM_T.line + "</td><td class='n'>" + bmPct(p.pct_km)
+        + "</td></tr><tr><td>" + BM_T.km + "</td><td class='n'>" + bmKm(p.km_demarcated)
+        + " / " + bmKm(p.length_km) + "</td></tr>"
+        + "<tr><td>" + BM_T.planted + "</td><td class='n'>" + bmNum(p.markers_planted)
+        + " / " + bmNum(p.markers_total) + "</td></tr></table>";
 }
 """
+
+
+def segment_texts(tr: Translator) -> dict[str, str]:
+    """The words of the segment tooltip (``BM_T``), in the reader's language."""
+    return {
+        "na": tr.gettext("n/a"),
+        "line": tr.gettext("Line demarcated"),
+        "km": tr.gettext("Km demarcated"),
+        "planted": tr.gettext("Markers planted"),
+    }
+
 
 NO_FIGURE = "none"
 
@@ -58,18 +71,25 @@ def check_segments(features: dict[str, Any]) -> None:
 
 
 def segments_layer(
-    features: dict[str, Any], *, weight: float, css: str = "bm-segment"
+    features: dict[str, Any], *, weight: float, tr: Translator, css: str = "bm-segment"
 ) -> GeoJsonLayer:
     """One GeoJSON layer of segment lines, coloured by ``pct_km``, with tooltips.
 
     Named "Segments by progress (N)" in the layer control, N counting every feature given.
+    Each segment is named by its province and neighbour (``Cao Bằng – Trung Quốc``).
     """
     check_segments(features)
     keyed = [
         {
             **f,
             "id": f["properties"]["segment_code"],
-            "properties": {**f["properties"], "cls": progress_key(f["properties"]["pct_km"])},
+            "properties": {
+                **f["properties"],
+                "cls": progress_key(f["properties"]["pct_km"]),
+                "segment_name": style.segment_label(
+                    f["properties"]["province_name"], f["properties"]["border_code"], tr
+                ),
+            },
         }
         for f in features["features"]
         if f.get("geometry")
@@ -81,7 +101,9 @@ def segments_layer(
     styles[NO_FIGURE] = {"color": style.NO_PROGRESS_COLOUR, "weight": weight, "opacity": 0.95}
     return GeoJsonLayer(
         keyed,
-        name=f"Segments by progress ({len(features['features'])})",
+        name=tr.gettext("Segments by progress ({n})").format(
+            n=tr.format_number(len(features["features"]))
+        ),
         style_key="cls",
         styles=styles,
         class_name=css,
@@ -90,15 +112,15 @@ def segments_layer(
     )
 
 
-def progress_legend_rows() -> str:
+def progress_legend_rows(tr: Translator) -> str:
     """Legend rows of the progress classes (line swatches)."""
     rows = [
         f'<tr><td><span class="bm-swatch line" style="border-color:{c.colour}"></span>'
-        f"{escape(c.label)}</td></tr>"
+        f"{escape(tr.gettext(c.label))}</td></tr>"
         for c in style.PROGRESS_CLASSES
     ]
     rows.append(
         f'<tr><td><span class="bm-swatch line" style="border-color:{style.NO_PROGRESS_COLOUR}">'
-        "</span>no figure</td></tr>"
+        f"</span>{escape(tr.gettext('no figure'))}</td></tr>"
     )
     return "".join(rows)

@@ -49,8 +49,12 @@ class When:
 
 
 def check_known(params: Iterable[str], allowed: Iterable[str]) -> None:
-    """Reject a parameter that is not in ``allowed``, naming it and listing the known ones."""
-    ok = set(allowed)
+    """Reject a parameter that is not in ``allowed``, naming it and listing the known ones.
+
+    ``lang`` (the language of HTML pages and views, :mod:`service.i18n`) is accepted
+    everywhere: ``?lang=vi`` is never a 400.
+    """
+    ok = {*allowed, "lang"}
     for name in params:
         if name not in ok:
             raise BadRequest(f"unknown query parameter {name!r}; accepted: {', '.join(sorted(ok))}")

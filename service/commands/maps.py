@@ -27,8 +27,17 @@ def register(sub: argparse._SubParsersAction, handlers: dict[str, Handler]) -> N
     p.add_argument("kind", choices=KINDS, help="which map")
     p.add_argument("-o", "--output", required=True, type=Path, help="the HTML file to write")
     p.add_argument("--as-of", help="date YYYY-MM-DD (default: today)")
-    p.add_argument("--province", help="two-digit province code of the era of --as-of")
+    p.add_argument(
+        "--province", help="province of the era of --as-of: two-digit code or name (Cao Bằng)"
+    )
     p.add_argument("--border", help="CN, LA or KH (markers and progress maps)")
+    p.add_argument(
+        "--communes",
+        choices=("all", "land", "coastal"),
+        default="all",
+        help="coverage map: land-border, coastal or all border communes (default all)",
+    )
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default vi)")
     group = p.add_mutually_exclusive_group()
     group.add_argument(
         "--self-contained", action="store_true", help="inline every asset into the one file"
@@ -54,6 +63,7 @@ def _map(args: argparse.Namespace, settings: Settings) -> int:
     from service.db.engine import make_engine
     from service.db.units import checked_province
     from service.errors import ServiceError
+    from service.i18n import translator
     from service.outputs.maps import MapQuery, build_map
 
     if args.border and args.kind == "coverage":
@@ -77,8 +87,11 @@ def _map(args: argparse.Namespace, settings: Settings) -> int:
                     as_of=day,
                     province=checked_province(conn, args.province, day),
                     border=params.border(args.border),
+                    communes=args.communes,
+                    lang=args.lang,
                 )
-                m = build_map(conn, query, settings=settings, assets=assets)
+                tr = translator(args.lang)
+                m = build_map(conn, query, settings=settings, assets=assets, tr=tr)
     except ServiceError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2

@@ -267,3 +267,12 @@ def planting_by_year(
         {"as_of": as_of, "era": era_on(as_of), "border": border, "province": province},
     )
     return {int(r.year): int(r.n) for r in rows}
+
+
+def event_years(db: Executor) -> tuple[int, int] | None:
+    """First and last year of any marker status event (the map's year slider), or None."""
+    row = db.execute(text("SELECT min(event_date) AS lo, max(event_date) AS hi FROM marker_event"))
+    first = row.first()
+    if first is None or first.lo is None:
+        return None
+    return first.lo.year, first.hi.year

@@ -22,7 +22,11 @@ def _env() -> Environment:
 
 
 def render(template: str, **context: Any) -> str:
-    """Render ``template`` (a file in service/ogc/templates) with ``context``."""
+    """Render ``template`` (a file in service/ogc/templates) with ``context``.
+
+    The words of the page come from the catalogue: ``_`` (gettext) and ``lang`` are in the
+    context (:func:`service.web.pages.ogc_view` gives them).
+    """
     return _env().get_template(template).render(**context)
 
 

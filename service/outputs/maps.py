@@ -12,31 +12,49 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from maps import style
 from maps.assets import Assets, OfflineMap
 from maps.base import Basemap, Tiles
+from maps.controls import ViewControls
 from maps.coverage import COMMUNE_FIELDS, coverage_map
 from maps.elements import RawGeometry
 from maps.kinds import MapKind
-from maps.markers import BORDER_NAMES, MARKER_FIELDS, markers_map
+from maps.markers import MARKER_FIELDS, markers_map
+from maps.page import PageText
 from maps.progress import progress_map
 from maps.segments import SEGMENT_FIELDS
 from service.db import maplayers
 from service.db.coverage import commune_coverage, coverage_summary
 from service.db.progress import border_progress, segment_progress
-from service.db.units import Executor
+from service.db.units import Executor, province_name
 from service.figures import Progress
+from service.i18n import Translator
 from service.settings import Settings
 from service.vocabulary import era_on
 
 
 @dataclass(frozen=True, slots=True)
 class MapQuery:
-    """One map and its (already checked) filters; hashable, so it keys the map cache."""
+    """One map and its (already checked) filters; hashable, so it keys the map cache.
+
+    ``lang`` is part of the key: a page is built in one language. ``communes`` is the
+    coverage map's land / coastal / all choice (``kind`` of ``/coverage``).
+    """
 
     kind: MapKind
     as_of: dt.date
     province: str | None = None
     border: str | None = None
+    communes: str = "all"
+    lang: str = "vi"
+
+
+@dataclass(frozen=True, slots=True)
+class MapPage:
+    """What surrounds a map: its top bar and filter panel (None: a bare map, e.g. a file)."""
+
+    page: PageText | None = None
+    controls: ViewControls | None = None
 
 
 def tiles_of(settings: Settings) -> Tiles | None:
@@ -46,18 +64,35 @@ def tiles_of(settings: Settings) -> Tiles | None:
     return Tiles(url=settings.tiles_url, attribution=settings.tiles_attribution)
 
 
-def build_map(db: Executor, query: MapQuery, *, settings: Settings, assets: Assets) -> OfflineMap:
-    """The folium map for ``query``, read in one snapshot of ``db``."""
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    basemap: Basemap
+    tiles: Tiles | None
+    assets: Assets
+    tr: Translator
+    around: MapPage
+
+
+def build_map(
+    db: Executor,
+    query: MapQuery,
+    *,
+    settings: Settings,
+    assets: Assets,
+    tr: Translator,
+    around: MapPage | None = None,
+) -> OfflineMap:
+    """The folium map for ``query``, read in one snapshot of ``db``, in ``tr``'s language."""
     base = maplayers.basemap_layers(db, as_of=query.as_of, province=query.province)
     basemap = Basemap(
         countries=_raw(base.countries), provinces=_raw(base.provinces), borders=_raw(base.borders)
     )
-    tiles = tiles_of(settings)
+    ctx = _Ctx(basemap, tiles_of(settings), assets, tr, around or MapPage())
     if query.kind == "coverage":
-        return _coverage(db, query, basemap, tiles, assets)
+        return _coverage(db, query, ctx)
     if query.kind == "markers":
-        return _markers(db, query, basemap, tiles, assets)
-    return _progress(db, query, basemap, tiles, assets)
+        return _markers(db, query, ctx)
+    return _progress(db, query, ctx)
 
 
 def _feature(
@@ -86,25 +121,26 @@ def _raw(fc: dict[str, Any]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _coverage(
-    db: Executor, q: MapQuery, basemap: Basemap, tiles: Tiles | None, assets: Assets
-) -> OfflineMap:
-    rows = commune_coverage(db, as_of=q.as_of, province=q.province)
-    summary = coverage_summary(db, as_of=q.as_of, province=q.province)
+def _coverage(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
+    rows = commune_coverage(db, as_of=q.as_of, province=q.province, kind=q.communes)
+    summary = coverage_summary(db, as_of=q.as_of, province=q.province, kind=q.communes)
+    land = coverage_summary(db, as_of=q.as_of, province=q.province, kind="land")
+    coastal = coverage_summary(db, as_of=q.as_of, province=q.province, kind="coastal")
     shapes = maplayers.commune_shapes(db, era=era_on(q.as_of), codes=[r.code for r in rows])
     features = [_feature(shapes.get(r.code), _props(r, COMMUNE_FIELDS)) for r in rows]
-    scope = (
-        f"{summary.provinces[0].province_name} ({q.province})"
-        if q.province and summary.provinces
-        else "All border provinces"
-    )
+    name = province_name(db, q.province, era=era_on(q.as_of)) if q.province else None
     return coverage_map(
         {"type": "FeatureCollection", "features": features},
         summary,
-        scope=scope,
-        basemap=basemap,
-        assets=assets,
-        tiles=tiles,
+        scope=name or ctx.tr.gettext("All border provinces"),
+        land=land.totals,
+        coastal=coastal.totals,
+        basemap=ctx.basemap,
+        assets=ctx.assets,
+        tiles=ctx.tiles,
+        tr=ctx.tr,
+        page=ctx.around.page,
+        controls=ctx.around.controls,
     )
 
 
@@ -115,9 +151,7 @@ def _segments(db: Executor, q: MapQuery) -> tuple[list[Progress], dict[str, Any]
     return rows, {"type": "FeatureCollection", "features": features}
 
 
-def _markers(
-    db: Executor, q: MapQuery, basemap: Basemap, tiles: Tiles | None, assets: Assets
-) -> OfflineMap:
+def _markers(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
     points = maplayers.marker_points(db, as_of=q.as_of, border=q.border, province=q.province)
     seg_rows, segments = _segments(db, q)
     features = [
@@ -129,36 +163,40 @@ def _markers(
         {"type": "FeatureCollection", "features": features},
         segments,
         as_of=q.as_of,
-        basemap=basemap,
-        assets=assets,
-        tiles=tiles,
+        basemap=ctx.basemap,
+        assets=ctx.assets,
+        tiles=ctx.tiles,
         synthetic=synthetic,
+        tr=ctx.tr,
+        page=ctx.around.page,
+        controls=ctx.around.controls,
     )
 
 
-def scope_label(q: MapQuery, province_name: str | None) -> str:
-    """Human description of the border/province filters."""
-    border = BORDER_NAMES.get(q.border or "", "All borders")
-    where = f"{province_name or q.province} ({q.province})" if q.province else "all provinces"
+def scope_label(q: MapQuery, province: str | None, tr: Translator) -> str:
+    """The border and province filters in words (``Việt Nam – Lào · Điện Biên``)."""
+    border = style.border_label(q.border, tr) if q.border else tr.gettext("All borders")
+    where = province or q.province if q.province else tr.gettext("all provinces")
     return f"{border} · {where}"
 
 
-def _progress(
-    db: Executor, q: MapQuery, basemap: Basemap, tiles: Tiles | None, assets: Assets
-) -> OfflineMap:
+def _progress(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
     seg_rows, segments = _segments(db, q)
     borders = border_progress(db, as_of=q.as_of, border=q.border, province=q.province)
     planting = maplayers.planting_by_year(db, as_of=q.as_of, border=q.border, province=q.province)
-    province_name = next((b.province_name for b in borders if b.province_name), None)
+    name = province_name(db, q.province, era=era_on(q.as_of)) if q.province else None
     synthetic = any(r.synthetic for r in seg_rows) or any(b.synthetic for b in borders)
     return progress_map(
         segments,
         borders,
         planting,
         as_of=q.as_of,
-        scope=scope_label(q, province_name),
-        basemap=basemap,
-        assets=assets,
-        tiles=tiles,
+        scope=scope_label(q, name, ctx.tr),
+        basemap=ctx.basemap,
+        assets=ctx.assets,
+        tiles=ctx.tiles,
         synthetic=synthetic,
+        tr=ctx.tr,
+        page=ctx.around.page,
+        controls=ctx.around.controls,
     )

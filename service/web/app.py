@@ -20,6 +20,7 @@ from service.web.routes import (
     docs,
     health,
     ogc,
+    pages,
     progress,
     signin,
     spatial,
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)
+    app.include_router(pages.router)
     app.include_router(account.router)
     app.include_router(audit.router)
     app.include_router(signin.router)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.errors import GeoError
@@ -21,6 +21,7 @@ from service.errors import (
     TooManyAttempts,
     Unauthorized,
 )
+from service.web.pages import error_page, wants_error_page
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,20 @@ STATUS_CODES: dict[type[Exception], int] = {
 
 
 def add_exception_handlers(app: FastAPI) -> None:
-    """Register one JSON handler per entry of ``STATUS_CODES``."""
+    """Register one handler per entry of ``STATUS_CODES``: JSON, or for a browser asking
+    for a page (:func:`service.web.pages.wants_error_page`) an HTML page in its language."""
 
     def _handler(status: int):  # type: ignore[no-untyped-def]
-        async def handle(request: Request, exc: Exception) -> JSONResponse:
+        async def handle(request: Request, exc: Exception) -> Response:
             if status >= 500:
                 log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
                 return JSONResponse({"detail": "internal server error"}, status_code=status)
             # Auth errors carry WWW-Authenticate or Retry-After.
-            headers: dict[str, str] | None = getattr(exc, "headers", None)
+            headers: dict[str, str] = getattr(exc, "headers", None) or {}
+            if wants_error_page(request):
+                page = error_page(request, status, str(exc))
+                page.headers.update(headers)
+                return page
             return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
         return handle

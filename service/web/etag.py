@@ -27,10 +27,12 @@ import time
 import anyio.to_thread
 from sqlalchemy import Engine
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.auth.credentials import SESSION_COOKIE
 from service.db.data_version import read_version
+from service.i18n import COOKIE, UnknownLanguage, negotiate
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +42,13 @@ CACHE_CONTROL = "public, no-cache"  # may be stored; revalidate (cheaply, with t
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 
 
-def make_etag(version: int, url: str, accept: str, day: dt.date) -> str:
-    """The weak ETag of a representation (weak: gzip and identity encodings share it)."""
-    key = f"{version}\n{day.isoformat()}\n{url}\n{accept}".encode()
+def make_etag(version: int, url: str, accept: str, day: dt.date, lang: str = "") -> str:
+    """The weak ETag of a representation (weak: gzip and identity encodings share it).
+
+    ``lang``: the negotiated language (HTML pages differ by language even at one URL,
+    when it comes from the cookie or Accept-Language).
+    """
+    key = f"{version}\n{day.isoformat()}\n{url}\n{accept}\n{lang}".encode()
     return 'W/"' + hashlib.blake2b(key, digest_size=12).hexdigest() + '"'
 
 
@@ -93,7 +99,9 @@ class ETagMiddleware:
         private = "authorization" in headers or f"{SESSION_COOKIE}=" in headers.get("cookie", "")
         cache_control = PRIVATE_CACHE_CONTROL if private else CACHE_CONTROL
         url = _full_url(scope, headers)
-        etag = make_etag(version, url, headers.get("accept", ""), dt.date.today())
+        etag = make_etag(
+            version, url, headers.get("accept", ""), dt.date.today(), _lang(scope, headers)
+        )
         inm = headers.get("if-none-match")
         if inm is not None and matches(inm, etag):
             await send(
@@ -103,7 +111,7 @@ class ETagMiddleware:
                     "headers": [
                         (b"etag", etag.encode()),
                         (b"cache-control", cache_control.encode()),
-                        (b"vary", b"Accept, Accept-Encoding"),
+                        (b"vary", b"Accept, Accept-Encoding, Accept-Language"),
                     ],
                 }
             )
@@ -143,3 +151,14 @@ def _full_url(scope: Scope, headers: Headers) -> str:
     return (
         f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}?{query}"
     )
+
+
+def _lang(scope: Scope, headers: Headers) -> str:
+    """The language the route will answer in (an unknown ``?lang=`` gets the route's 400)."""
+    conn = HTTPConnection(scope)
+    try:
+        return negotiate(
+            conn.query_params.get("lang"), conn.cookies.get(COOKIE), headers.get("accept-language")
+        )
+    except UnknownLanguage:
+        return "?"

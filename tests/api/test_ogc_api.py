@@ -406,7 +406,11 @@ def test_html_for_browsers(client: TestClient) -> None:
         assert r.headers["content-type"].startswith("text/html"), url
         assert "<table" in r.text or "<ul" in r.text
     page = client.get("/collections/markers/items", params={"f": "html", "limit": 5}).text
-    assert "synthetic" in page and "next" in page
+    assert '<html lang="vi">' in page and "synthetic" in page and "trang sau" in page
+    english = client.get(
+        "/collections/markers/items", params={"f": "html", "limit": 5, "lang": "en"}
+    )
+    assert english.headers["content-language"] == "en" and "next page" in english.text
     assert (
         client.get("/collections/markers/items", params={"f": "json"}).headers["content-type"]
         == "application/geo+json"

@@ -214,15 +214,23 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def open_page(browser: Any, *, offline: bool = False) -> tuple[Any, Any, Visit]:
+def open_page(
+    browser: Any, *, offline: bool = False, size: tuple[int, int] = (1280, 800), phone: bool = False
+) -> tuple[Any, Any, Visit]:
     """A new page on which every request leaving loopback is aborted and recorded.
 
     ``offline``: the whole network is off (loopback too); only file: and data: load.
+    ``size``: the viewport; ``phone``: a touch screen with a mobile viewport.
     Returns (context, page, visit); the visit records console errors, every request, and
     the blocked ones.
     """
     visit = Visit()
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
+    ctx = browser.new_context(
+        viewport={"width": size[0], "height": size[1]},
+        is_mobile=phone,
+        has_touch=phone,
+        service_workers="block",
+    )
     if offline:
         ctx.set_offline(True)
 

@@ -20,6 +20,7 @@ import pytest
 
 from maps import style
 from service.commands.main import build_parser
+from service.i18n import translator
 from service.settings import Settings
 
 from .conftest import ARTIFACTS, open_page
@@ -27,6 +28,7 @@ from .conftest import ARTIFACTS, open_page
 pytestmark = [pytest.mark.db, pytest.mark.browser]
 
 AS_OF = "2024-06-01"
+EN = translator("en")  # these tests read English labels (?lang=en)
 
 
 def load(browser: Any, url: str, shot: str, *, offline: bool = False) -> tuple[Any, Any, Any]:
@@ -70,7 +72,10 @@ TOOLTIPS_JS = """
 
 @pytest.mark.parametrize(
     ("query", "shot"),
-    [(f"as_of={AS_OF}", "coverage"), ("as_of=2025-08-01&province=08", "coverage-08-post2025")],
+    [
+        (f"as_of={AS_OF}", "coverage"),
+        ("as_of=2025-08-01&province=08", "coverage-08-post2025"),
+    ],
 )
 def test_coverage_map_draws_every_border_commune_with_the_api_figures(
     live_server: str, browser: Any, query: str, shot: str
@@ -78,7 +83,7 @@ def test_coverage_map_draws_every_border_commune_with_the_api_figures(
     api = httpx.get(f"{live_server}/coverage/communes?{query}", timeout=60).json()
     items = api["items"]
     assert items, "the demo dataset has border communes"
-    ctx, page, visit = load(browser, f"{live_server}/maps/coverage?{query}", shot)
+    ctx, page, visit = load(browser, f"{live_server}/maps/coverage?{query}&lang=en", shot)
     try:
         assert page.locator("path.bm-commune").count() == len(items)
         assert page.locator("path.bm-provinces").count() >= 1
@@ -86,12 +91,12 @@ def test_coverage_map_draws_every_border_commune_with_the_api_figures(
         # Summary panel = the API's totals for the same filters.
         summary = table(page, "#bm-summary-table", "data-key")
         for key in ("communes", "land_communes", "coastal_communes", "covered", "uncovered"):
-            assert summary[key] == str(api["totals"][key]), key
-        assert summary["officers"] == str(api["totals"]["officers"])
+            assert summary[key] == f"{api['totals'][key]:,}", key
+        assert summary["officers"] == f"{api['totals']['officers']:,}"
         # Legend = communes per class, from the API's per-commune officer counts.
         legend = table(page, "#bm-legend-table", "data-class")
         expected = Counter(style.coverage_class(i["officers"]).key for i in items)
-        assert {k: int(v) for k, v in legend.items()} == {
+        assert {k: int(v.replace(",", "")) for k, v in legend.items()} == {
             c.key: expected.get(c.key, 0) for c in style.COVERAGE_CLASSES
         }
         # Every tooltip: name, code, officers and officers by role as the API says.
@@ -102,7 +107,12 @@ def test_coverage_map_draws_every_border_commune_with_the_api_figures(
             assert escape(item["name"]).replace("&#x27;", "&#39;") in tip
             assert f"Officers</td><td class='n'>{item['officers']}<" in tip
             for role, n in item["officers_by_role"].items():
-                assert f"{style.role_label(role)}</td><td class='n'>{n}<" in tip
+                assert (
+                    f"{escape(style.role_label(role, EN))}</td><td class='n'>{n}<".replace(
+                        "&#x27;", "&#39;"
+                    )
+                    in tip
+                )
             assert ("<b>Uncovered</b>" in tip) == (item["officers"] == 0)
         # A real hover shows that commune's tooltip.
         path = page.locator("path.bm-commune").first
@@ -120,7 +130,7 @@ def test_markers_map_clusters_every_marker(live_server: str, browser: Any) -> No
     segments = httpx.get(f"{live_server}/progress/segments?as_of={AS_OF}", timeout=60).json()
     total = sum(b["markers_total"] for b in borders["items"])
     assert total > 5000
-    ctx, page, visit = load(browser, f"{live_server}/maps/markers?as_of={AS_OF}", "markers")
+    ctx, page, visit = load(browser, f"{live_server}/maps/markers?as_of={AS_OF}&lang=en", "markers")
     try:
         assert page.evaluate("window.bordermap.layers.markers.getLayers().length") == total
         clusters = page.locator(".marker-cluster")
@@ -128,7 +138,7 @@ def test_markers_map_clusters_every_marker(live_server: str, browser: Any) -> No
         shown = sum(int(t) for t in page.locator(".marker-cluster b").all_inner_texts())
         assert 0 < shown <= total
         assert page.locator("path.bm-segment").count() == len(segments["items"])
-        assert table(page, "#bm-legend-table", "data-status")["total"] == str(total)
+        assert table(page, "#bm-legend-table", "data-status")["total"] == f"{total:,}"
         # Zoom until the first marker stands alone, then click it for real.
         point = page.evaluate(
             """async () => {
@@ -152,13 +162,15 @@ def test_markers_map_clusters_every_marker(live_server: str, browser: Any) -> No
 
 def test_progress_map_has_segments_and_charts(live_server: str, browser: Any) -> None:
     segments = httpx.get(f"{live_server}/progress/segments?as_of={AS_OF}", timeout=60).json()
-    ctx, page, visit = load(browser, f"{live_server}/maps/progress?as_of={AS_OF}", "progress")
+    ctx, page, visit = load(
+        browser, f"{live_server}/maps/progress?as_of={AS_OF}&lang=en", "progress"
+    )
     try:
         assert page.locator("path.bm-segment").count() == len(segments["items"])
         bars = dict(
             page.eval_on_selector_all(
                 "#bm-chart g.bm-bar",
-                "gs => gs.map(g => [g.dataset.label, g.dataset.pct])",
+                "gs => gs.map(g => [g.dataset.key, g.dataset.pct])",
             )
         )
         assert bars == {

@@ -22,10 +22,14 @@ from maps.charts import Bar, percent_bars_svg, year_bars_svg
 from maps.coverage import coverage_map
 from maps.elements import RawGeometry, features_js
 from maps.markers import markers_map
+from maps.page import PageText
 from maps.progress import progress_map
 from maps.render import check_page
 from service.figures import CoverageSummary, Progress, ProvinceCoverage
+from service.i18n import translator
 
+EN = translator("en")
+VI = translator("vi")
 EXTERNAL = re.compile(r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE)
 
 
@@ -127,7 +131,12 @@ def external_hosts(html: str) -> set[str]:
 
 def test_coverage_map_from_a_projected_geodataframe() -> None:
     m = coverage_map(
-        communes_gdf(), figures(), scope="Hà Giang (02)", basemap=Basemap(), assets=Assets.served()
+        communes_gdf(),
+        figures(),
+        scope="Hà Giang (02)",
+        basemap=Basemap(),
+        assets=Assets.served(),
+        tr=EN,
     )
     assert isinstance(m, OfflineMap)
     html = render(m)
@@ -155,6 +164,7 @@ def test_no_banner_for_real_data() -> None:
             scope="Hà Giang (02)",
             basemap=Basemap(),
             assets=Assets.served(),
+            tr=EN,
         )
     )
     assert "bm-banner" in html  # the CSS is always there...
@@ -170,6 +180,7 @@ def test_data_is_never_evaluated_as_a_template_nor_breaks_the_script() -> None:
             scope="Hà Giang (02)",
             basemap=Basemap(),
             assets=Assets.served(),
+            tr=EN,
         )
     )
     assert '"name":"{{ 7*7 }}"' in html and '"name":"49"' not in html
@@ -188,7 +199,7 @@ def test_missing_property_is_a_clear_error() -> None:
     gdf = communes_gdf().drop(columns=["officers_by_role"])
     with pytest.raises(ValueError, match="officers_by_role"):
         coverage_map(
-            gdf, figures(), scope="Hà Giang (02)", basemap=Basemap(), assets=Assets.served()
+            gdf, figures(), scope="Hà Giang (02)", basemap=Basemap(), assets=Assets.served(), tr=EN
         )
 
 
@@ -241,6 +252,7 @@ def test_markers_map_is_compact_and_clustered() -> None:
         as_of=dt.date(2024, 1, 1),
         basemap=Basemap(),
         assets=Assets.served(),
+        tr=EN,
         synthetic=True,
     )
     html = render(m)
@@ -248,7 +260,7 @@ def test_markers_map_is_compact_and_clustered() -> None:
     assert "L.marker(" not in html  # no per-marker objects in the page
     assert len(html) < 600_000  # 5,000 markers with their histories
     assert "leaflet.markercluster@1.5.3/leaflet.markercluster.js" in html
-    assert re.search(r'data-status=\\"total\\".*?\\u003e5000\\u003c', html)
+    assert re.search(r'data-status=\\"total\\".*?\\u003e5,000\\u003c', html)
     assert external_hosts(html) == set()
 
 
@@ -262,6 +274,7 @@ def test_progress_map_charts() -> None:
             scope="All borders",
             basemap=Basemap(),
             assets=Assets.served(),
+            tr=EN,
             synthetic=False,
         )
     )
@@ -271,11 +284,15 @@ def test_progress_map_charts() -> None:
 
 
 def test_chart_svgs() -> None:
-    svg = percent_bars_svg([Bar("A<1>", 50.0, "#000"), Bar("B", None, "#111")], title="t")
+    bars = [Bar("A<1>", 50.0, "#000"), Bar("B", None, "#111"), Bar("C", 12.25, "#222")]
+    svg = percent_bars_svg(bars, title="t", tr=EN)
     assert 'data-label="A&lt;1&gt;"' in svg and 'data-pct="50.0"' in svg and "n/a" in svg
-    years = year_bars_svg({2001: 3, 2004: 1}, title="t")
+    assert re.search(r">12\.[23] %<", svg)
+    assert re.search(r">12,[23] %<", percent_bars_svg(bars, title="t", tr=VI))
+    years = year_bars_svg({2001: 3, 2004: 1}, title="t", tr=EN)
     assert [int(y) for y in re.findall(r'data-year="(\d+)"', years)] == [2001, 2002, 2003, 2004]
-    assert "no events" in year_bars_svg({}, title="t")
+    assert "no events" in year_bars_svg({}, title="t", tr=EN)
+    assert "chưa có sự kiện" in year_bars_svg({}, title="t", tr=VI)
 
 
 @pytest.mark.parametrize(
@@ -294,11 +311,15 @@ def test_progress_classes() -> None:
 
 
 def test_cdn_elements_are_refused() -> None:
-    m = new_map(assets=Assets.served(), basemap=Basemap(), synthetic=False)
+    m = new_map(
+        assets=Assets.served(), tr=EN, basemap=Basemap(), synthetic=False, page=PageText("t", "en")
+    )
     MarkerCluster().add_to(m)
     with pytest.raises(ValueError, match="not offline"):
         check_page(m.get_root())
-    m = new_map(assets=Assets.served(), basemap=Basemap(), synthetic=False)
+    m = new_map(
+        assets=Assets.served(), tr=EN, basemap=Basemap(), synthetic=False, page=PageText("t", "en")
+    )
     folium.GeoJson({"type": "FeatureCollection", "features": []}).add_to(m)
     with pytest.raises(ValueError, match="template re-parse"):
         check_page(m.get_root())
@@ -317,6 +338,7 @@ def test_folium_class_lists_are_never_mutated_and_renders_do_not_leak() -> None:
                     as_of=dt.date(2024, 1, 1),
                     basemap=Basemap(),
                     assets=Assets.served(),
+                    tr=EN,
                     synthetic=False,
                 )
             else:
@@ -326,6 +348,7 @@ def test_folium_class_lists_are_never_mutated_and_renders_do_not_leak() -> None:
                     scope="Hà Giang (02)",
                     basemap=Basemap(),
                     assets=Assets.served(),
+                    tr=EN,
                 )
             results[kind] = render(m)
 
@@ -342,7 +365,12 @@ def test_folium_class_lists_are_never_mutated_and_renders_do_not_leak() -> None:
 
 def test_inline_assets_need_no_server() -> None:
     m = coverage_map(
-        communes_gdf(), figures(), scope="Hà Giang (02)", basemap=Basemap(), assets=Assets.inline()
+        communes_gdf(),
+        figures(),
+        scope="Hà Giang (02)",
+        basemap=Basemap(),
+        assets=Assets.inline(),
+        tr=EN,
     )
     html = render(m)
     assert "/maps/static" not in html and "<script src" not in html and '<link rel="st' not in html
@@ -380,8 +408,56 @@ def test_a_configured_tile_layer_is_the_only_external_host() -> None:
             scope="Hà Giang (02)",
             basemap=Basemap(),
             assets=Assets.served(),
+            tr=EN,
             tiles=tiles,
         )
     )
     assert external_hosts(html) == {"tiles.example.org"}
     assert "L.tileLayer(" in html
+
+
+def test_maps_speak_the_readers_language() -> None:
+    vi = render(
+        coverage_map(
+            communes_gdf(),
+            figures(),
+            scope="Hà Giang",
+            basemap=Basemap(),
+            assets=Assets.served(),
+            tr=VI,
+        )
+    )
+    en = render(
+        coverage_map(
+            communes_gdf(),
+            figures(),
+            scope="Hà Giang",
+            basemap=Basemap(),
+            assets=Assets.served(),
+            tr=EN,
+        )
+    )
+    assert vi.startswith('<!DOCTYPE html>\n<html lang="vi">')
+    assert en.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert "DỮ LIỆU MÔ PHỎNG" in vi and "SYNTHETIC DEMO DATA" not in vi
+    assert "SYNTHETIC DEMO DATA" in en
+    assert "Đảng ủy viên xã" in vi and "Member, commune party committee" in en  # role names
+    assert "Chưa có cán bộ" in vi
+    assert json.dumps("Xã ven biển (1)")[1:-1] in vi  # the layer control (folium's tojson)
+    assert "ngày 01/01/2024" in vi and "2024-01-01" in en
+    assert "user-scalable=no" not in vi  # the page can be zoomed
+    markers = render(
+        markers_map(
+            markers_fc(1200),
+            segments_fc(),
+            as_of=dt.date(2024, 1, 1),
+            basemap=Basemap(),
+            assets=Assets.served(),
+            synthetic=False,
+            tr=VI,
+        )
+    )
+    assert '"03/02/2003"' in markers and '"2003-02-03"' not in markers  # status history
+    assert re.search(r'data-status=\\"total\\".*?\\u003e1.200\\u003c', markers)
+    assert "Mốc theo tình trạng, ngày 01/01/2024" in markers
+    assert '"P1 – Trung Quốc"' in markers  # segments by name: province – neighbour

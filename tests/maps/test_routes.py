@@ -61,10 +61,10 @@ def test_coverage_page_shows_the_api_figures(client: TestClient) -> None:
 
 
 def test_as_of_before_the_reform_shows_the_old_units(client: TestClient) -> None:
-    old = client.get("/maps/coverage?as_of=2025-06-30").text
-    new = client.get("/maps/coverage?as_of=2025-07-01").text
-    assert "Xã B" in old and "Xã A2" not in old and "pre-2025 units" in old
-    assert "Xã A2" in new and "Xã B" not in new and "units since 1 Jul 2025" in new
+    old = client.get("/maps/coverage?as_of=2025-06-30&lang=en").text
+    new = client.get("/maps/coverage?as_of=2025-07-01&lang=en").text
+    assert "Xã B" in old and "Xã A2" not in old and "units before 1 July 2025" in old
+    assert "Xã A2" in new and "Xã B" not in new and "units since 1 July 2025" in new
     assert "Tuyên Quang" in new and "Hà Giang" in old
 
 
@@ -82,8 +82,11 @@ def test_markers_and_progress_pages(client: TestClient) -> None:
     assert cell(html, "data-status", "total") == "4"
     progress = client.get("/progress/segments?as_of=2013-01-01").json()["items"]
     page = client.get("/maps/progress?as_of=2013-01-01").text
-    for seg in progress:
-        assert f'data-label=\\"{seg["segment_code"]}\\" data-pct=\\"{seg["pct_km"]}\\"' in page
+    for seg in progress:  # a bar per segment, labelled with its province's name
+        assert (
+            f'data-key=\\"{seg["segment_code"]}\\" data-label=\\"{seg["province_name"]}\\" '
+            f'data-pct=\\"{seg["pct_km"]}\\"'
+        ) in page
     assert 'data-year=\\"2003\\" data-count=\\"1\\"' in page
     assert 'data-year=\\"2004\\" data-count=\\"2\\"' in page
 
@@ -184,3 +187,46 @@ def test_maps_of_an_empty_database_still_render(engine: Any) -> None:
             assert r.status_code == 200, path
             assert "window.bordermap.ready = true" in r.text  # the page script is complete
             assert 'id="bm-banner"' not in r.text  # nothing synthetic to label
+
+
+def test_pages_are_vietnamese_by_default_and_english_on_request(client: TestClient) -> None:
+    client.cookies.clear()  # another test's ?lang=en is remembered in the cookie
+    vi = client.get("/maps/coverage?as_of=2012-01-01")
+    assert vi.status_code == 200 and vi.headers["content-language"] == "vi"
+    assert '<html lang="vi">' in vi.text and "Cán bộ tăng cường" in vi.text
+    assert "DỮ LIỆU MÔ PHỎNG" in vi.text and "SYNTHETIC DEMO DATA" not in vi.text
+    en = client.get("/maps/coverage?as_of=2012-01-01&lang=en")
+    assert en.headers["content-language"] == "en" and '<html lang="en">' in en.text
+    assert "SYNTHETIC DEMO DATA" in en.text
+    assert en.cookies.get("bm_lang") == "en"  # the choice follows the reader
+    client.cookies.clear()
+    header = client.get("/maps/markers?as_of=2012-01-01", headers={"Accept-Language": "en-GB"})
+    assert header.headers["content-language"] == "en"
+    assert "Vary" in header.headers and "Accept-Language" in header.headers["vary"]
+    # The same URL in two languages: two cached pages, two ETags.
+    tag_vi = client.get("/maps/markers?as_of=2012-01-01").headers["etag"]
+    tag_en = client.get("/maps/markers?as_of=2012-01-01", headers={"Accept-Language": "en"})
+    assert tag_en.headers["etag"] != tag_vi
+    for path in ("/maps/progress", "/maps/markers", "/coverage/communes", "/progress/borders"):
+        assert client.get(f"{path}?lang=vi").status_code == 200, path
+    assert client.get("/collections/markers/items?lang=vi&limit=1").status_code == 200
+    bad = client.get("/maps/coverage?lang=fr")
+    assert bad.status_code == 400 and "lang" in bad.json()["detail"]
+
+
+@pytest.mark.parametrize("name", ["Hà Giang", "ha giang", "HA  GIANG", "tỉnh Hà Giang", "02"])
+def test_province_by_name_or_code(client: TestClient, name: str) -> None:
+    by_code = client.get("/coverage/communes?as_of=2012-01-01&province=02").json()
+    assert (
+        client.get("/coverage/communes", params={"as_of": "2012-01-01", "province": name}).json()
+        == by_code
+    )
+    page = client.get("/maps/progress", params={"as_of": "2012-01-01", "province": name})
+    assert page.status_code == 200 and "Hà Giang" in page.text
+
+
+def test_segments_and_roles_by_name(client: TestClient) -> None:
+    html = client.get("/maps/progress?as_of=2012-01-01").text
+    assert "Hà Giang – Trung Quốc" in html
+    html = client.get("/maps/coverage?as_of=2012-01-01").text
+    assert "Phó Bí thư Đảng ủy xã" in html

@@ -18,15 +18,31 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
+from maps.controls import Option, ViewControls
 from maps.kinds import MapKind
+from maps.page import PageText
+from maps.style import short_province
 from service import params
 from service.db.data_version import read_version
-from service.db.units import checked_province
+from service.db.maplayers import event_years
+from service.db.units import Executor, border_provinces, checked_province, province_name
 from service.errors import NotFound
-from service.outputs.maps import MapQuery, build_map
+from service.i18n import Translator
+from service.outputs.maps import MapPage, MapQuery, build_map
+from service.vocabulary import BORDER_CODES, era_on
 from service.web.deps import MapCacheDep, SessionDep, SettingsDep
 from service.web.page_cache import MapCache, Page, accepts_gzip
-from service.web.routes.report_docs import AS_OF, BORDER, ERRORS, PROVINCE, Param, extra
+from service.web.pages import MAP_TITLES, TranslatorDep, chrome, localize, root
+from service.web.routes.report_docs import (
+    AS_OF,
+    BORDER,
+    ERRORS,
+    KIND,
+    LANG,
+    PROVINCE,
+    Param,
+    extra,
+)
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 
@@ -37,11 +53,36 @@ def static_url(request: Request, base_url: str | None) -> str:
     return f"{prefix}{DEFAULT_STATIC_URL}"
 
 
+def controls_for(db: Executor, request: Request, query: MapQuery, tr: Translator) -> ViewControls:
+    """The filter panel's state and choices (provinces of the date's era, by name)."""
+    years = event_years(db) or (query.as_of.year, query.as_of.year)
+    era = era_on(query.as_of)
+    selected = province_name(db, query.province, era=era) if query.province else None
+    base = root(request)
+    return ViewControls(
+        action=f"{base}/maps/{query.kind}",
+        as_of=query.as_of,
+        years=(min(years[0], query.as_of.year), max(years[1], query.as_of.year)),
+        lang=tr.lang,
+        provinces=[
+            Option(short_province(name), short_province(name))
+            for _code, name in border_provinces(db, as_of=query.as_of)
+        ],
+        province=short_province(selected) if selected else None,
+        borders=BORDER_CODES if query.kind != "coverage" else (),
+        border=query.border,
+        kinds=query.kind == "coverage",
+        kind=query.communes,
+        changes_action=f"{base}/maps/changes",
+    )
+
+
 def _page(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     cache: MapCache,
+    tr: Translator,
     kind: MapKind,
     allowed: tuple[str, ...],
 ) -> Response:
@@ -54,22 +95,39 @@ def _page(
         kind=kind,
         as_of=day,
         province=checked_province(conn, q.get("province"), day),
-        border=params.border(q.get("border")),
+        border=params.border(q.get("border") or None),
+        communes=params.kind(q.get("kind") or None),
+        lang=tr.lang,
     )
     assets_url = static_url(request, settings.base_url)
     version = read_version(conn)
-    key = (query, assets_url, version)
+    # The language links keep the date only when one was asked for (else: today's).
+    dated = q.get("as_of") is not None
+    key = (query, assets_url, version, dated, root(request))
     page = cache.get(key)
     if page is None:
-        m = build_map(conn, query, settings=settings, assets=Assets.served(assets_url))
+        state = {
+            "as_of": day.isoformat() if dated else None,
+            "province": query.province,
+            "border": query.border,
+            "kind": None if query.communes == "all" else query.communes,
+        }
+        bar = chrome(request, tr, current=kind, state=state)
+        around = MapPage(
+            page=PageText(tr.gettext(MAP_TITLES[kind]), tr.lang, bar),
+            controls=controls_for(conn, request, query, tr),
+        )
+        m = build_map(
+            conn, query, settings=settings, assets=Assets.served(assets_url), tr=tr, around=around
+        )
         page = Page.of(m.get_root().render())
         cache.put(key, page)
     headers = {"X-Data-Version": str(version), "Vary": "Accept-Encoding"}
     if accepts_gzip(request.headers.get("accept-encoding", "")):
         # Already encoded: the GZip middleware passes a response with Content-Encoding on.
         headers["Content-Encoding"] = "gzip"
-        return HTMLResponse(page.gzipped, headers=headers)
-    return HTMLResponse(page.html, headers=headers)
+        return localize(HTMLResponse(page.gzipped, headers=headers), request, tr)
+    return localize(HTMLResponse(page.html, headers=headers), request, tr)
 
 
 _HTML: dict[int | str, dict[str, Any]] = {
@@ -82,28 +140,32 @@ MAPS: tuple[tuple[MapKind, str, str, tuple[Param, ...]], ...] = (
         "coverage",
         "Map: border communes coloured by officer coverage",
         "Border communes coloured by seconded officers, with legend, summary and tooltips.",
-        (AS_OF, PROVINCE),
+        (AS_OF, PROVINCE, KIND, LANG),
     ),
     (
         "markers",
         "Map: every border marker by status, over segments by progress",
         "Clustered markers coloured by status (popup: label, class, history).",
-        (AS_OF, PROVINCE, BORDER),
+        (AS_OF, PROVINCE, BORDER, LANG),
     ),
     (
         "progress",
         "Map: border segments by % demarcated, with charts",
         "Segments coloured by % demarcated; bars per segment and planting per year.",
-        (AS_OF, PROVINCE, BORDER),
+        (AS_OF, PROVINCE, BORDER, LANG),
     ),
 )
 
 
 def _map_handler(kind: MapKind, allowed: tuple[str, ...]) -> Any:
     def page(
-        request: Request, session: SessionDep, settings: SettingsDep, cache: MapCacheDep
+        request: Request,
+        session: SessionDep,
+        settings: SettingsDep,
+        cache: MapCacheDep,
+        tr: TranslatorDep,
     ) -> Response:
-        return _page(request, session, settings, cache, kind, allowed)
+        return _page(request, session, settings, cache, tr, kind, allowed)
 
     return page
 

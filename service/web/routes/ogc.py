@@ -13,16 +13,17 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
 
+from maps.text import N_
 from service.db.features import collection_extents
 from service.errors import BadRequest, NotFound
-from service.ogc import documents, html
+from service.ogc import documents
 from service.ogc.collections import COLLECTIONS, Collection
 from service.ogc.links import SCHEMA, base_url, doc_links, negotiate
 from service.params import check_known
 from service.settings import Settings
 from service.web.deps import connection, get_settings
+from service.web.pages import ogc_view
 from service.web.routes import ogc_items
 from service.web.routes.ogc_openapi import ERROR_RESPONSES, JSON_OR_HTML, f_param
 
@@ -52,12 +53,12 @@ def _base(request: Request) -> str:
     return base_url(get_settings(request).base_url, str(request.base_url))
 
 
-def _answer(fmt: str, doc: dict[str, Any], base: str, template: str, title: str) -> Response:
+def _answer(
+    request: Request, fmt: str, doc: dict[str, Any], base: str, template: str, title: str
+) -> Response:
     """``doc`` as JSON, or as HTML rendered with ``template`` when ``fmt`` is html."""
     if fmt == "html":
-        return HTMLResponse(
-            html.render(template, title=title, base=base, doc=doc, links=doc["links"])
-        )
+        return ogc_view(request, template, title=title, base=base, doc=doc, links=doc["links"])
     return _json(doc)
 
 
@@ -65,13 +66,15 @@ def landing(request: Request) -> Response:
     """Landing page: links to the API definition, conformance and collections."""
     fmt, base = _format(request), _base(request)
     doc = documents.landing(base, fmt, TITLE, DESCRIPTION)
-    return _answer(fmt, doc, base, "landing.html", TITLE)
+    return _answer(request, fmt, doc, base, "landing.html", TITLE)
 
 
 def conformance(request: Request) -> Response:
     """The conformance classes BorderMap implements."""
     fmt, base = _format(request), _base(request)
-    return _answer(fmt, documents.conformance(base, fmt), base, "conformance.html", "Conformance")
+    return _answer(
+        request, fmt, documents.conformance(base, fmt), base, "conformance.html", N_("Conformance")
+    )
 
 
 def collections(request: Request) -> Response:
@@ -80,7 +83,7 @@ def collections(request: Request) -> Response:
     with connection(request) as conn:
         extents = collection_extents(conn)
     doc = documents.collections(base, extents, fmt)
-    return _answer(fmt, doc, base, "collections.html", "Collections")
+    return _answer(request, fmt, doc, base, "collections.html", N_("Collections"))
 
 
 def _collection_handler(coll: Collection) -> Any:
@@ -89,7 +92,7 @@ def _collection_handler(coll: Collection) -> Any:
         with connection(request) as conn:
             extent = collection_extents(conn)[coll.id]
         doc = documents.collection(base, coll, extent, fmt)
-        return _answer(fmt, doc, base, "collection.html", coll.title)
+        return _answer(request, fmt, doc, base, "collection.html", coll.title)
 
     collection.__doc__ = f"Metadata of {coll.id}: extent, CRSs (Part 2), links."
     return collection
@@ -101,14 +104,13 @@ def _queryables_handler(coll: Collection) -> Any:
         doc = documents.queryables(base, coll)
         if fmt == "html":
             links = doc_links(base, f"/collections/{coll.id}/queryables", fmt, "queryables")
-            return HTMLResponse(
-                html.render(
-                    "queryables.html",
-                    title=f"{coll.title}: queryables",
-                    base=base,
-                    doc=doc,
-                    links=links,
-                )
+            return ogc_view(
+                request,
+                "queryables.html",
+                title=f"{coll.title}: queryables",
+                base=base,
+                doc=doc,
+                links=links,
             )
         return _json(doc, SCHEMA)
 

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
 from service.db.features import count_matched, features_json, features_page, get_feature
@@ -28,6 +27,7 @@ from service.ogc.render import feature_bytes, feature_collection_text
 from service.outputs import export
 from service.settings import Settings
 from service.web.deps import connection, get_settings
+from service.web.pages import ogc_view
 from service.web.routes.ogc_openapi import (
     FEATURE_RESPONSES,
     ITEMS_RESPONSES,
@@ -87,7 +87,8 @@ def _items_handler(coll: Collection) -> Any:
                 matched = count_matched(conn, q, day)
         links = items_links(base, q, len(features), matched)
         rows = [html.parsed(f) for f in features]
-        page = html.render(
+        return ogc_view(
+            request,
             "items.html",
             title=coll.title,
             base=base,
@@ -100,7 +101,6 @@ def _items_handler(coll: Collection) -> Any:
             links=links,
             synthetic=any(r["properties"].get("synthetic") for r in rows),
         )
-        return HTMLResponse(page)
 
     items.__doc__ = (
         f"Features of {coll.id}: paged (next links), filtered by bbox, dates, properties and"
@@ -129,16 +129,15 @@ def _feature_handler(coll: Collection) -> Any:
             ),
         ]
         if fmt == "html":
-            return HTMLResponse(
-                html.render(
-                    "feature.html",
-                    title=f"{coll.title}: {featureId}",
-                    base=base,
-                    collection=coll,
-                    feature=html.parsed(f),
-                    geometry_summary=html.geometry_summary(f.geometry),
-                    links=links,
-                )
+            return ogc_view(
+                request,
+                "feature.html",
+                title=f"{coll.title}: {featureId}",
+                base=base,
+                collection=coll,
+                feature=html.parsed(f),
+                geometry_summary=html.geometry_summary(f.geometry),
+                links=links,
             )
         links[0]["type"] = GEOJSON
         return Response(

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from service.i18n import LANGS
 from service.vocabulary import BORDER_CODES, ERAS
 from service.web.deps import SessionDep
 
@@ -101,9 +102,10 @@ AS_OF = param(
 )
 PROVINCE = param(
     "province",
-    {"type": "string", "pattern": r"^\d{2}$"},
-    "Two-digit code of a province valid on `as_of` (codes changed in 2025); an unknown"
-    " code is a 400.",
+    {"type": "string", "minLength": 1},
+    "A province valid on `as_of`: its two-digit code (codes changed in 2025) or its name,"
+    " with or without diacritics (`Cao Bằng`, `cao bang`); a name of the other era leads"
+    " to its successor or predecessor. An unknown province is a 400.",
 )
 BORDER = param(
     "border",
@@ -120,6 +122,12 @@ KIND = param(
     {"type": "string", "enum": ["all", "land", "coastal"]},
     "Border communes on a land border (`land`), on the coast (`coastal`) or both (`all`,"
     " the default).",
+)
+LANG = param(
+    "lang",
+    {"type": "string", "enum": list(LANGS)},
+    "Language of a page: `vi` (default) or `en`; without it the `bm_lang` cookie, then"
+    " Accept-Language. Accepted (and ignored by JSON) on every route.",
 )
 ERA = param(
     "era",
