@@ -1,7 +1,7 @@
 """Benchmark the web maps on the full demo dataset: size, server time, time to first shape.
 
 For each map (coverage of every border commune, coverage of one province, markers,
-progress), against one uvicorn worker on loopback:
+progress) and the overview page, against one uvicorn worker on loopback:
 
 - ``html``/``gzip``: bytes of the page as served, uncompressed and gzip-encoded;
 - ``cold``: server time (client wall time on loopback) for a page that is not in the map
@@ -73,6 +73,8 @@ CASES = (
     Case("coverage (province 02)", "/maps/coverage", "province=02", "path.bm-commune"),
     Case("markers", "/maps/markers", "", ".marker-cluster"),
     Case("progress", "/maps/progress", "", "path.bm-segment"),
+    # Not a map: no page cache, so "cached" is another full build; "drawn" is its first table.
+    Case("overview page", "/overview", "", "#bm-progress"),
 )
 
 # Installed before any page script: note when the first data shape appears, then when it
@@ -177,7 +179,10 @@ def drawn_times(
                 bm = page.evaluate("window.__bm")
                 painted.append(bm["painted"])
                 inserted.append(bm["inserted"])
-                page.wait_for_function("window.bordermap && window.bordermap.ready")
+                page.wait_for_function(
+                    "!document.querySelector('.leaflet-container')"
+                    " || (window.bordermap && window.bordermap.ready)"
+                )
                 shapes = page.locator(case.first_shape).count()
                 ctx.close()
         finally:

@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)
+    app.include_router(pages.router)
     app.include_router(account.router)
     app.include_router(audit.router)
     app.include_router(signin.router)
@@ -77,5 +78,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(forms.router)
     for writes in (marker_writes, inspections, officers, imports):
         app.include_router(writes.router)
-    app.include_router(pages.router)
     return app

@@ -57,10 +57,12 @@ def add_exception_handlers(app: FastAPI) -> None:
             if status >= 500:
                 log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
                 return JSONResponse({"detail": "internal server error"}, status_code=status)
-            if wants_error_page(request):
-                return error_page(request, status, str(exc))
             # Auth errors carry WWW-Authenticate or Retry-After.
-            headers: dict[str, str] | None = getattr(exc, "headers", None)
+            headers: dict[str, str] = getattr(exc, "headers", None) or {}
+            if wants_error_page(request):
+                page = error_page(request, status, str(exc))
+                page.headers.update(headers)
+                return page
             return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
         return handle
