@@ -271,3 +271,26 @@ def test_an_unknown_marker_form_is_a_404(
     r = demo_tx_client.get(f"/forms/markers/{marker_id(demo_tx)}/retire", headers=editor)
     assert r.status_code == 404
     assert demo_tx_client.get("/forms/markers/999999/event", headers=editor).status_code == 404
+
+
+def test_a_browser_session_sends_the_inspection_with_photos(
+    demo_tx_client: TestClient, demo_tx: Connection
+) -> None:
+    make_user(demo_tx, "lan", "editor", password=PASSWORD)
+    assert sign_in(demo_tx_client, next_path="/search").status_code == 303  # type: ignore[attr-defined]
+    mid = marker_id(demo_tx)
+    page = demo_tx_client.get(f"/forms/markers/{mid}/inspection")
+    data = {
+        "inspected_on": "2025-03-04",
+        "found_status": "intact",
+        "inspecting_unit": "Đồn Biên phòng Lũng Cú",
+        "etag": hidden(page.text, "etag"),
+    }
+    files = [("photos", ("a.png", png(), "image/png"))]
+    url = f"/forms/markers/{mid}/inspection"
+    refused = demo_tx_client.post(url, data=data, files=files)
+    assert refused.status_code == 403  # multipart, but no token
+    token = hidden(page.text, "csrf_token")
+    ok = demo_tx_client.post(url, data={**data, "csrf_token": token}, files=files)
+    assert ok.status_code == 200, ok.text
+    assert "Đã ghi kết quả kiểm tra." in ok.text
