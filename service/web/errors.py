@@ -58,11 +58,11 @@ def add_exception_handlers(app: FastAPI) -> None:
                 log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
                 return JSONResponse({"detail": "internal server error"}, status_code=status)
             # Auth errors carry WWW-Authenticate or Retry-After.
-            headers: dict[str, str] = getattr(exc, "headers", None) or {}
+            headers: dict[str, str] | None = getattr(exc, "headers", None)
             if wants_error_page(request):
-                page = error_page(request, status, str(exc))
-                page.headers.update(headers)
-                return page
+                response = error_page(request, status, str(exc))
+                response.headers.update(headers or {})
+                return response
             return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
         return handle

@@ -93,7 +93,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/maps/coverage"): Case("/maps/coverage", PUBLIC),
     ("GET", "/maps/markers"): Case("/maps/markers", PUBLIC),
     ("GET", "/maps/progress"): Case("/maps/progress", PUBLIC),
-    ("GET", "/maps/changes"): Case("/maps/changes?from=2010-01-01&to=2020-01-01", PUBLIC),
+    ("GET", "/maps/changes"): Case("/maps/changes?from=2003-01-01&to=2013-01-01", PUBLIC),
     ("GET", "/overview"): Case("/overview", PUBLIC),
     ("GET", "/maps/static/{path:path}"): Case(
         "/maps/static/vendor/leaflet@1.9.4/leaflet.js", PUBLIC

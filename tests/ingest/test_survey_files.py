@@ -132,3 +132,33 @@ def test_reimport_of_export_writes_nothing(
     assert report.ok and report.committed, [str(e) for e in report.errors[:5]]
     assert report.counts["changed"] == 0 and report.counts["new"] == 0
     assert db_state(ingest_engine) == before
+
+
+def test_geopackage_table_of_coordinates(ingest_engine: Engine, tmp_path: Path) -> None:
+    """A GeoPackage attribute table (no geometry column) with surveyors' columns."""
+    import pandas as pd
+    import pyogrio
+
+    north, east = from_wgs84(LON, LAT, 9209, "northing_easting")
+    path = tmp_path / "moc.gpkg"
+    table = pd.DataFrame(
+        {
+            "border": ["CN", "CN"],
+            "number": [926, 927],
+            "northing_m": [north, north + 5.0],
+            "easting_m": [east, "không rõ"],
+        }
+    )
+    pyogrio.write_dataframe(table, path, layer="moc")
+    before = db_state(ingest_engine)
+    report = run_import(ingest_engine, ImportOptions("markers", path, crs="EPSG:9209"))
+    assert [str(e) for e in report.errors] == [
+        "feature 2, field 'easting_m': 'không rõ' is not a number"
+    ]
+    assert db_state(ingest_engine) == before
+    good = pd.DataFrame(table.iloc[:1]).astype({"easting_m": float})
+    pyogrio.write_dataframe(good, tmp_path / "ok.gpkg", layer="moc")
+    ok = run_import(
+        ingest_engine, ImportOptions("markers", tmp_path / "ok.gpkg", crs="9209", dry_run=True)
+    )
+    assert ok.ok and ok.counts["new"] == 1, [str(e) for e in ok.errors]

@@ -51,6 +51,8 @@ def _audit(conn: Connection, item: int) -> list[tuple[Any, ...]]:
 def test_create_replace_patch_retire(served: Served, conn: Connection) -> None:
     client, creds = served.client, served.headers
     ed = creds["editor"]
+    version = "SELECT version FROM data_version"
+    v0 = conn.execute(text(version)).scalar_one()
     created = client.post(
         ITEMS,
         json=_feature(905, 104.2, status="planted", status_date="2010-01-02", material="granite"),
@@ -61,6 +63,7 @@ def test_create_replace_patch_retire(served: Served, conn: Connection) -> None:
     assert created.headers["location"].endswith(f"{ITEMS}/{new_id}")
     etag = created.headers["etag"]
     assert etag.startswith('"') and not etag.startswith("W/")
+    assert conn.execute(text(version)).scalar_one() > v0  # caches and map pages follow
     got = client.get(f"{ITEMS}/{new_id}")
     assert got.status_code == 200 and got.headers["etag"] == etag
     assert got.json()["properties"]["status"] == "planted"
@@ -88,8 +91,10 @@ def test_create_replace_patch_retire(served: Served, conn: Connection) -> None:
     assert props["material"] is None and props["elevation_m"] == 1510.5
     etag3 = patched.headers["etag"]
 
+    v1 = conn.execute(text(version)).scalar_one()
     gone = client.delete(f"{ITEMS}/{new_id}", headers={**ed, "If-Match": etag3})
     assert gone.status_code == 204
+    assert conn.execute(text(version)).scalar_one() > v1
     # Retired, not erased: out of today's collection, still in the record and in the past.
     assert client.get(f"{ITEMS}/{new_id}").status_code == 404
     retired = conn.execute(
