@@ -56,6 +56,7 @@ class Form:
     hidden: Mapping[str, str] = field(default_factory=dict)
     done: str | None = None
     links: Sequence[tuple[str, str]] = ()  # (label, href) after a success
+    synthetic: bool = False  # the demo data: the page says so in its banner
 
 
 FINDING_LABELS = {
@@ -121,7 +122,7 @@ def field_errors(exc: Exception, tr: Translator) -> dict[str, str]:
     raise exc
 
 
-def render_form(form: Form, *, tr: Translator, chrome: Chrome, synthetic: bool) -> str:
+def render_form(form: Form, *, tr: Translator, chrome: Chrome) -> str:
     """The form page (labels, hints and errors in the reader's language)."""
     multipart = any(f.kind == "photos" for f in form.fields)
     return render_page(
@@ -129,7 +130,7 @@ def render_form(form: Form, *, tr: Translator, chrome: Chrome, synthetic: bool) 
         tr=tr,
         title=tr.gettext(form.title),
         chrome=chrome,
-        synthetic=synthetic,
+        synthetic=form.synthetic,
         form=form,
         multipart=multipart,
     )

@@ -77,6 +77,7 @@ def test_status_event_form_in_both_languages_and_saved(
     assert page.headers["content-language"] == "vi"
     assert '<html lang="vi">' in page.text
     assert "Ghi trạng thái mốc" in page.text and "Mốc 1369(2)" in page.text
+    assert "DỮ LIỆU MÔ PHỎNG" in page.text  # the demo data says so on every page
     etag = hidden(page.text, "etag")
     before = demo_tx.execute(
         text("SELECT count(*) FROM marker_event WHERE marker_id = :m"), {"m": mid}

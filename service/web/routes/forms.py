@@ -36,7 +36,7 @@ from service.auth import Principal
 from service.auth.roles import WRITERS
 from service.db import marker_writes, officer_writes
 from service.db.schema_writes import INSPECTION_FINDINGS, MAX_PHOTO_BYTES, MAX_PHOTOS
-from service.db.search import officer_id_by_service_number
+from service.db.search import has_synthetic_data, officer_id_by_service_number
 from service.errors import BadRequest, NotFound, ServiceError
 from service.i18n import Translator
 from service.outputs.forms import FINDING_LABELS, Field, Form, field_errors, render_form
@@ -125,7 +125,7 @@ def _page(
 ) -> Response:
     hidden = {CSRF_FIELD: csrf_token(request) or "", **form.hidden}
     form.hidden = hidden
-    html = render_form(form, tr=tr, chrome=chrome(request, tr, state={}), synthetic=False)
+    html = render_form(form, tr=tr, chrome=chrome(request, tr, state={}))
     response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
     return localize(response, request, tr)
 
@@ -185,6 +185,7 @@ def _marker_about(session: Session, marker_id: int, tr: Translator) -> tuple[str
 
 
 async def _submit(
+    session: Session,
     request: Request,
     tr: Translator,
     principal: Principal,
@@ -195,6 +196,7 @@ async def _submit(
     refresh: Callable[[], str] | None,
 ) -> Response:
     """Run ``act`` in the thread pool; the form again with a success note or the errors."""
+    form.synthetic = await run_in_threadpool(has_synthetic_data, session)
     try:
         await run_in_threadpool(act)
     except (ValidationError, ServiceError) as exc:
@@ -259,7 +261,9 @@ def marker_form(
     if gate is not None:
         return gate
     about, etag = _marker_about(session, db_id(marker_id, "marker"), tr)
-    return _page(request, tr, _marker_form(kind, request.url.path, about, etag), principal)
+    form = _marker_form(kind, request.url.path, about, etag)
+    form.synthetic = has_synthetic_data(session)
+    return _page(request, tr, form, principal)
 
 
 @router.post("/markers/{marker_id}/{kind}")
@@ -300,7 +304,7 @@ async def marker_submit(
         return _marker_about(session, number, tr)[1]
 
     done = MARKER_FORMS[kind].done
-    return await _submit(request, tr, principal, form, values, act, done, refresh)
+    return await _submit(session, request, tr, principal, form, values, act, done, refresh)
 
 
 def _assign_form(action: str, values: dict[str, str]) -> Form:
@@ -308,7 +312,9 @@ def _assign_form(action: str, values: dict[str, str]) -> Form:
 
 
 @router.get("/assignments/new")
-def assign_form(request: Request, principal: PrincipalDep, tr: TranslatorDep) -> Response:
+def assign_form(
+    request: Request, principal: PrincipalDep, session: SessionDep, tr: TranslatorDep
+) -> Response:
     """The form to second an officer to a commune (``era``, ``commune`` prefill it)."""
     gate = _gate(request, principal, tr)
     if gate is not None:
@@ -320,6 +326,7 @@ def assign_form(request: Request, principal: PrincipalDep, tr: TranslatorDep) ->
     form.about = tr.gettext(
         "Officers' identities are personal data: they are never shown publicly."
     )
+    form.synthetic = has_synthetic_data(session)
     return _page(request, tr, form, principal)
 
 
@@ -354,7 +361,7 @@ async def assign_submit(
         write_actions.assign_officer(session, principal, body)
 
     return await _submit(
-        request, tr, principal, form, values, act, N_("The officer was assigned."), None
+        session, request, tr, principal, form, values, act, N_("The officer was assigned."), None
     )
 
 
@@ -396,7 +403,9 @@ def end_form(
     if gate is not None:
         return gate
     row = _assignment(session, db_id(assignment_id, "assignment"))
-    return _page(request, tr, _end_form(request.url.path, row, tr), principal)
+    form = _end_form(request.url.path, row, tr)
+    form.synthetic = has_synthetic_data(session)
+    return _page(request, tr, form, principal)
 
 
 @router.post("/assignments/{assignment_id}/end")
@@ -423,5 +432,5 @@ async def end_submit(
         return write_actions.assignment_etag(_assignment(session, number))
 
     return await _submit(
-        request, tr, principal, form, values, act, N_("The assignment was ended."), refresh
+        session, request, tr, principal, form, values, act, N_("The assignment was ended."), refresh
     )
