@@ -59,7 +59,10 @@ function bmCommuneTooltip(p) {
         + "<table><tr><td>" + BM_T.officers + "</td><td class='n'>" + bmNum(p.officers)
         + "</td></tr>"
         + (p.officers ? rows : "<tr><td colspan=2><b>" + BM_T.uncovered + "</b></td></tr>")
-        + "</table>";
+        + "</table>"
+        + (p.lineage && p.lineage.length
+            ? "<div>" + BM_T[p.lineage_kind] + ": " + p.lineage.map(e).join(", ") + "</div>"
+            : "");
 }
 """
 
@@ -72,6 +75,9 @@ def coverage_texts(tr: Translator) -> dict[str, str]:
         "coastal": tr.gettext("coastal"),
         "officers": tr.gettext("Officers"),
         "uncovered": tr.gettext("Uncovered"),
+        # admin_lineage: what an old commune became, what a new one was formed from
+        "became": tr.gettext("Became"),
+        "formed_from": tr.gettext("Formed from"),
     }
 
 

@@ -190,3 +190,15 @@ def era(value: str | None, day: dt.date) -> Era:
     if value not in ERAS:
         raise BadRequest(f"era: unknown era {value!r}; expected one of {', '.join(ERAS)}")
     return "pre2025" if value == "pre2025" else "post2025"
+
+
+def query_text(value: str | None, *, name: str = "q", max_chars: int) -> str:
+    """Search text: required, white space collapsed, at most ``max_chars`` characters."""
+    text = " ".join((value or "").split())
+    if not text:
+        raise BadRequest(f"{name}: required, the text to search for")
+    if len(text) > max_chars:
+        raise BadRequest(f"{name}: {len(text)} characters; at most {max_chars}")
+    if any(ord(ch) < 32 for ch in text):
+        raise BadRequest(f"{name}: control characters are not allowed")
+    return text

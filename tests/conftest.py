@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -118,9 +119,9 @@ def engine(server_url: str) -> Iterator[Engine]:
     drop_database(server_url, url)
 
 
-@pytest.fixture
-def conn(engine: Engine) -> Iterator[Connection]:
-    """A connection inside a transaction that is rolled back after the test."""
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back at the end."""
     with engine.connect() as connection:
         trans = connection.begin()
         try:
@@ -129,16 +130,9 @@ def conn(engine: Engine) -> Iterator[Connection]:
             trans.rollback()
 
 
-@pytest.fixture
-def session(conn: Connection) -> Iterator[Session]:
-    """An ORM session on the rolled-back connection; commits become savepoints."""
-    with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
-        yield s
-
-
-@pytest.fixture
-def client(conn: Connection) -> Iterator[TestClient]:
-    """The app with every request's session on the rolled-back test connection."""
+@contextmanager
+def client_on(conn: Connection) -> Iterator[TestClient]:
+    """The app with every request's session on ``conn`` (its commits become savepoints)."""
     from service.web.app import create_app
     from service.web.deps import get_session
 
@@ -151,6 +145,27 @@ def client(conn: Connection) -> Iterator[TestClient]:
 
     app.dependency_overrides[get_session] = session
     with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def conn(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with rolled_back(engine) as connection:
+        yield connection
+
+
+@pytest.fixture
+def session(conn: Connection) -> Iterator[Session]:
+    """An ORM session on the rolled-back connection; commits become savepoints."""
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
+        yield s
+
+
+@pytest.fixture
+def client(conn: Connection) -> Iterator[TestClient]:
+    """The app with every request's session on the rolled-back test connection."""
+    with client_on(conn) as c:
         yield c
 
 
@@ -179,6 +194,21 @@ def demo_engine(demo_db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+@pytest.fixture
+def demo_tx(demo_engine: Engine) -> Iterator[Connection]:
+    """A connection to the demo database in a transaction rolled back after the test:
+    tests may write there (a user, an event) and leave the shared data as it was."""
+    with rolled_back(demo_engine) as connection:
+        yield connection
+
+
+@pytest.fixture
+def demo_tx_client(demo_tx: Connection) -> Iterator[TestClient]:
+    """The app on the demo data with every session on ``demo_tx``."""
+    with client_on(demo_tx) as c:
+        yield c
+
+
 @pytest.fixture(scope="module")
 def demo_client(demo_db_url: str) -> Iterator[TestClient]:
     """The app on the demo database, in process (read-only use)."""
@@ -189,12 +219,9 @@ def demo_client(demo_db_url: str) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture(scope="session")
-def live_server(demo_db_url: str) -> Iterator[str]:
-    """The real app served by uvicorn on a free loopback port; yields its base URL.
-
-    For real clients (GDAL, owslib, schemathesis, Chromium) that need a socket.
-    """
+@contextmanager
+def serve(database_url: str) -> Iterator[str]:
+    """The real app on ``database_url``, served by uvicorn on a free loopback port."""
     import socket
     import threading
     import time
@@ -206,7 +233,7 @@ def live_server(demo_db_url: str) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    settings = Settings(_env_file=None, database_url=demo_db_url)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -216,6 +243,18 @@ def live_server(demo_db_url: str) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db_url: str) -> Iterator[str]:
+    """The real app served by uvicorn on a free loopback port; yields its base URL.
+
+    For real clients (GDAL, owslib, schemathesis, Chromium) that need a socket.
+    """
+    with serve(demo_db_url) as base:
+        yield base

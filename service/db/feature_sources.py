@@ -46,6 +46,7 @@ from sqlalchemy.sql.expression import TableClause
 from sqlalchemy.sql.sqltypes import NullType
 
 from service.db.models import (
+    AdminLineage,
     Border,
     BorderSegment,
     Commune,
@@ -78,6 +79,7 @@ _BORDER = _light(Border)
 _SEGMENT = _light(BorderSegment)
 _PROVINCE = _light(Province)
 _COMMUNE = _light(Commune)
+_LINEAGE = _light(AdminLineage)
 _MARKER = _light(Marker)
 _POSITION = _light(MarkerPosition)
 _EVENT = _light(MarkerEvent)
@@ -305,7 +307,21 @@ def _communes(shape: WhenShape) -> Source:
         ),
     )
     cols["province_name"] = (p.c.name, ("province",))
+    cols["became"] = (_lineage_codes(c, "pre2025", "old_code", "new_code"), ())
+    cols["formed_from"] = (_lineage_codes(c, "post2025", "new_code", "old_code"), ())
     return Source(c, c.c.id, c.c.geom, cols, {"province": join_p}, _validity(c, shape))
+
+
+def _lineage_codes(c: FromClause, era: str, key: str, other: str) -> Col:
+    """Codes of the other era linked to commune ``c`` in ``admin_lineage`` (empty for the
+    communes of the other era), the main successor first."""
+    lin = _LINEAGE.alias("l")
+    codes = (
+        select(lin.c[other])
+        .where(lin.c.level == "commune", lin.c[key] == c.c.code, c.c.era == era)
+        .order_by(lin.c.is_default.desc(), lin.c[other])
+    )
+    return func.array(codes.scalar_subquery())
 
 
 def _provinces(shape: WhenShape) -> Source:

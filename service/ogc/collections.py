@@ -268,6 +268,18 @@ COMMUNES = Collection(
         _PROVINCE,
         _PROVINCE_NAME,
         Prop("district_name", "string", "District (pre-2025 units only)."),
+        Prop(
+            "became",
+            "array",
+            "Codes of the post-2025 communes a pre-2025 commune became (admin_lineage), main"
+            " successor first; empty for post-2025 communes.",
+        ),
+        Prop(
+            "formed_from",
+            "array",
+            "Codes of the pre-2025 communes a post-2025 commune was formed from"
+            " (admin_lineage); empty for pre-2025 communes.",
+        ),
         _VALID_FROM,
         _VALID_TO,
         _LAND,

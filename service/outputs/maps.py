@@ -27,6 +27,7 @@ from maps.progress import progress_map
 from maps.segments import SEGMENT_FIELDS
 from service.db import maplayers
 from service.db.coverage import commune_coverage, coverage_summary
+from service.db.lineage import lineage
 from service.db.progress import border_progress, segment_progress
 from service.db.units import Executor, province_name
 from service.figures import Progress
@@ -138,8 +139,21 @@ def _coverage(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
     land = coverage_summary(db, as_of=q.as_of, province=q.province, kind="land")
     coastal = coverage_summary(db, as_of=q.as_of, province=q.province, kind="coastal")
     shapes = maplayers.commune_shapes(db, era=era_on(q.as_of), codes=[r.code for r in rows])
-    features = [_feature(shapes.get(r.code), _props(r, COMMUNE_FIELDS)) for r in rows]
-    name = province_name(db, q.province, era=era_on(q.as_of)) if q.province else None
+    era = era_on(q.as_of)
+    linked = lineage(db, "commune", era, [r.code for r in rows])
+    features = [
+        _feature(
+            shapes.get(r.code),
+            # what the commune became (old units) or was formed from (new ones)
+            _props(r, COMMUNE_FIELDS)
+            | {
+                "lineage": [u.name for u in linked.get(r.code, [])],
+                "lineage_kind": "became" if era == "pre2025" else "formed_from",
+            },
+        )
+        for r in rows
+    ]
+    name = province_name(db, q.province, era=era) if q.province else None
     return coverage_map(
         {"type": "FeatureCollection", "features": features},
         summary,

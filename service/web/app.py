@@ -20,6 +20,7 @@ from service.web.routes import (
     audit,
     coverage,
     docs,
+    forms,
     health,
     imports,
     inspections,
@@ -29,6 +30,7 @@ from service.web.routes import (
     ogc,
     pages,
     progress,
+    search,
     signin,
     spatial,
     tiles,
@@ -79,10 +81,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)
+    app.include_router(pages.router)
     app.include_router(account.router)
     app.include_router(audit.router)
     app.include_router(signin.router)
+    app.include_router(search.router)
+    app.include_router(forms.router)
     for writes in (marker_writes, inspections, officers, imports):
         app.include_router(writes.router)
-    app.include_router(pages.router)
     return app

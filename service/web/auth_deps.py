@@ -83,16 +83,29 @@ async def check_csrf(request: Request, principal: Principal) -> None:
     The token comes in the ``X-CSRF-Token`` header (scripts) or the ``csrf_token`` form
     field (HTML forms). Bearer-token requests are not exposed to CSRF: browsers never
     add the header on their own.
+
+    A URL-encoded form is read here (it is small). A multipart body is read only if the
+    route already did (FastAPI parses a route's form fields and files before its
+    dependencies): a route that streams its upload itself (``POST /imports``, with its
+    size limit) must get its body untouched, so from a browser it needs the header.
     """
     if principal.via != "web" or request.method in SAFE_METHODS:
         return
     sent = request.headers.get(CSRF_HEADER)
-    if sent is None and request.headers.get("content-type", "").startswith(_FORMS):
-        value = (await request.form()).get(CSRF_FIELD)
+    content_type = request.headers.get("content-type", "")
+    if sent is None and content_type.startswith(_FORMS):
+        # Starlette keeps the parsed form on the request; None until someone reads it.
+        form = request._form
+        if form is None and content_type.startswith(_FORMS[0]):
+            form = await request.form()
+        value = form.get(CSRF_FIELD) if form is not None else None
         sent = value if isinstance(value, str) else None
     expected = csrf_token(request)
     if not sent or not expected or not same(sent, expected):
-        raise Forbidden("CSRF token missing or wrong: reload the page and send the form again")
+        raise Forbidden(
+            "CSRF token missing or wrong: reload the page and send the form again"
+            " (scripts: send the X-CSRF-Token header)"
+        )
 
 
 def require_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:

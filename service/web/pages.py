@@ -86,6 +86,7 @@ def chrome(
     lang = urlencode({"lang": tr.lang})
     nav = [Link(tr.gettext("Overview"), f"{base}/overview?{lang}", current == "overview")]
     nav += [Link(tr.gettext(MAP_TITLES[k]), f"{base}/maps/{k}?{lang}", current == k) for k in KINDS]
+    nav.append(Link(tr.gettext("Search"), f"{base}/search?{lang}", current == "search"))
 
     def this_page(code: str) -> str:
         if state is None:

@@ -84,6 +84,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/progress/segments"): Case("/progress/segments", PUBLIC),
     ("GET", "/coverage/provinces"): Case("/coverage/provinces", PUBLIC),
     ("GET", "/coverage/communes"): Case("/coverage/communes", PUBLIC),
+    # Public, but reads the credential: officers for readers; a bad token is refused.
+    ("GET", "/search"): Case("/search?q=ha+giang", expect(200, 200, 200, 200, 200, 401)),
+    ("GET", "/communes/{era}/{code}/lineage"): Case("/communes/pre2025/99999/lineage", PUBLIC_404),
     ("GET", "/spatial/communes-near-border"): Case("/spatial/communes-near-border?km=5", PUBLIC),
     ("GET", "/spatial/communes/{code}/markers"): Case("/spatial/communes/00001/markers", PUBLIC),
     ("GET", "/spatial/markers/nearest"): Case("/spatial/markers/nearest?lon=105&lat=22", PUBLIC),
@@ -163,6 +166,26 @@ ROUTES.update(
             "/officers",
             expect(401, 403, 403, 201, 409, 401),
             json={"service_number": "M-1", "full_name": "Mẫu"},
+        ),
+        # Editors' forms: anonymous visitors are sent to sign in (the sign-in page, 200).
+        ("GET", "/forms/markers/{marker_id}/{kind}"): Case(
+            "/forms/markers/1/inspection", expect(200, 403, 200, 200, 200, 401)
+        ),
+        ("GET", "/forms/assignments/new"): Case(
+            "/forms/assignments/new", expect(200, 403, 200, 200, 200, 401)
+        ),
+        ("GET", "/forms/assignments/{assignment_id}/end"): Case(
+            "/forms/assignments/1/end", expect(200, 403, 200, 200, 200, 401)
+        ),
+        # An empty form: refused field by field (400) once the rights are checked.
+        ("POST", "/forms/markers/{marker_id}/{kind}"): Case(
+            "/forms/markers/1/event", expect(401, 403, 400, 400, 400, 401)
+        ),
+        ("POST", "/forms/assignments/new"): Case(
+            "/forms/assignments/new", expect(401, 403, 400, 400, 400, 401)
+        ),
+        ("POST", "/forms/assignments/{assignment_id}/end"): Case(
+            "/forms/assignments/1/end", expect(401, 403, 400, 400, 400, 401)
         ),
         ("GET", "/officers/{officer_id}"): Case("/officers/1", SIGNED_IN),
         ("PATCH", "/officers/{officer_id}"): Case(

@@ -7,15 +7,18 @@ import re
 import statistics
 import time
 from collections.abc import Iterator
+from typing import Annotated
 
 import pytest
+from fastapi import Form
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, text
 
 from service.auth.passwords import hash_password, verify_password
 from service.auth.throttle import FAILURE_DELAY_S
+from service.db import account_admin
 from service.web.auth_deps import WriterDep
-from tests.auth.conftest import PASSWORD, make_user
+from tests.auth.conftest import CLI_ADMIN, PASSWORD, make_user
 
 pytestmark = pytest.mark.db
 
@@ -135,6 +138,21 @@ def test_unsafe_requests_of_browser_sessions_need_the_csrf_token(
     token = session_csrf(client)
     assert client.post("/_csrf_probe", headers={"X-CSRF-Token": token}).json() == {"user": "lan"}
     assert client.post("/_csrf_probe", data={"csrf_token": token}).status_code == 200
+    # A multipart body the route did not read is left for the route (it may stream it):
+    # the field is not looked for, the header is needed.
+    files = {"file": ("a.csv", b"x,y\n", "text/csv")}
+    refused = client.post("/_csrf_probe", data={"csrf_token": token}, files=files)
+    assert refused.status_code == 403 and "X-CSRF-Token" in refused.json()["detail"]
+    sent = client.post("/_csrf_probe", headers={"X-CSRF-Token": token}, files=files)
+    assert sent.status_code == 200
+
+    def upload(principal: WriterDep, note: Annotated[str, Form()]) -> dict[str, str]:
+        return {"note": note}
+
+    app.add_api_route("/_csrf_upload", upload, methods=["POST"])  # type: ignore[attr-defined]
+    both = client.post("/_csrf_upload", data={"csrf_token": token, "note": "n"}, files=files)
+    assert both.json() == {"note": "n"}  # a route's own form: its field counts
+    assert client.post("/_csrf_upload", data={"note": "n"}, files=files).status_code == 403
     # Bearer tokens are not sent by browsers on their own: no CSRF token needed.
     client.cookies.clear()
     assert client.post("/_csrf_probe", headers=credentials["editor"]).status_code == 200
@@ -224,3 +242,22 @@ def test_no_password_or_token_in_logs_or_answers(
         assert secret not in caplog.text
         assert all(secret not in b for b in bodies)
         assert secret not in stored
+
+
+@pytest.mark.parametrize("change", ["disable", "set_password"])
+def test_disabling_or_a_new_password_ends_browser_sessions(
+    client: TestClient, conn: Connection, users: None, change: str
+) -> None:
+    assert sign_in(client).status_code == 303
+    assert client.get("/account").status_code == 200
+    if change == "disable":
+        account_admin.disable_user(conn, CLI_ADMIN, "lan")
+    else:
+        account_admin.set_password(conn, CLI_ADMIN, "lan", "a brand new password")
+    assert client.get("/account").status_code == 401
+    assert conn.execute(text("SELECT count(*) FROM web_session")).scalar_one() == 0
+    if change == "disable":  # not even with the right password
+        assert sign_in(client).status_code == 401
+    else:
+        assert sign_in(client).status_code == 401
+        assert sign_in(client, password="a brand new password").status_code == 303

@@ -7,21 +7,19 @@ the body is read, and counted while it streams), at most 5 per inspection.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy.orm import Session
 
-from service.auth import policy
-from service.db import audit, inspections, marker_writes
+from service.db import inspections, marker_writes
 from service.db.schema_writes import MAX_PHOTO_BYTES, PHOTO_TYPES
-from service.errors import BadRequest, NotFound
+from service.errors import NotFound
+from service.web import write_actions
 from service.web.auth_deps import SignedInDep, WriterDep
 from service.web.deps import SessionDep
 from service.web.routes.marker_writes import ITEM, WRITE_RESPONSES, marker_id_of
 from service.web.routes.write_models import InspectionIn
-from service.web.routes.write_support import db_id, jsonable, read_limited, reading, writing
+from service.web.routes.write_support import db_id, jsonable, read_limited, reading
 
 router = APIRouter(tags=["writes"])
 PRIVATE = {"Cache-Control": "private, no-store"}
@@ -43,22 +41,7 @@ def add_inspection(
 ) -> dict[str, Any]:
     """Record what an inspection found; damaged/destroyed/restored/verified also go to the
     marker's status history."""
-    marker_id = marker_id_of(featureId)
-    if body.inspected_on > dt.date.today():
-        raise BadRequest(f"inspected_on {body.inspected_on.isoformat()} is in the future")
-    with writing(session) as conn:
-        if marker_writes.current_etag(conn, marker_id) is None:
-            raise NotFound(f"feature {marker_id!r} not found in markers")
-        policy.require_write(principal, marker_writes.provinces_of(conn, marker_id))
-        found = inspections.record(
-            conn,
-            marker_id,
-            body.inspected_on,
-            body.found_status,
-            body.inspecting_unit,
-            body.note,
-        )
-        audit.record(conn, principal, "inspection.create", "inspection", found["id"], None, found)
+    found = write_actions.record_inspection(session, principal, marker_id_of(featureId), body)
     return jsonable(found)
 
 
@@ -129,21 +112,7 @@ async def add_photo(
     from starlette.concurrency import run_in_threadpool
 
     inspection = db_id(inspection_id, "inspection")
-    return await run_in_threadpool(_store_photo, session, principal, inspection, data)
-
-
-def _store_photo(
-    session: Session, principal: Any, inspection_id: int, data: bytes
-) -> dict[str, Any]:
-    inspections.photo_type(data)  # 413/415 before anything else
-    with writing(session) as conn:
-        marker_id = inspections.marker_of(conn, inspection_id)
-        policy.require_write(principal, marker_writes.provinces_of(conn, marker_id))
-        stored = inspections.add_photo(conn, inspection_id, data)
-        audit.record(
-            conn, principal, "photo.create", "inspection_photo", stored["id"], None, stored
-        )
-    return stored
+    return await run_in_threadpool(write_actions.add_photo, session, principal, inspection, data)
 
 
 @router.get(

@@ -31,6 +31,7 @@ from service.ogc.collections import get_collection
 from service.ogc.links import GEOJSON, base_url, url
 from service.ogc.params import parse_feature_query
 from service.ogc.render import feature_bytes
+from service.web import write_actions
 from service.web.auth_deps import WriterDep
 from service.web.deps import SessionDep
 from service.web.routes.write_models import (
@@ -370,24 +371,10 @@ def add_event(
     session: SessionDep,
 ) -> dict[str, Any]:
     """Append a status event (planted, verified, damaged, restored, ...) to a marker."""
-    marker_id = marker_id_of(featureId)
-    if event.date > dt.date.today():
-        raise BadRequest(f"date {event.date.isoformat()} is in the future")
-    with writing(session) as conn:
-        if marker_writes.state(conn, marker_id) is None:
-            raise NotFound(f"feature {marker_id!r} not found in markers")
-        policy.require_write(principal, marker_writes.provinces_of(conn, marker_id))
-        event_id, new = marker_writes.add_event(
-            conn, marker_id, event.status, event.date, event.note, event.source_document
-        )
-        if new:
-            audit.record(
-                conn,
-                principal,
-                "marker.event",
-                "marker",
-                marker_id,
-                None,
-                {"event_id": event_id, **event.model_dump(mode="json")},
-            )
-    return {"id": event_id, "marker_id": marker_id, "new": new, **event.model_dump(mode="json")}
+    event_id, new = write_actions.append_event(session, principal, marker_id_of(featureId), event)
+    return {
+        "id": event_id,
+        "marker_id": marker_id_of(featureId),
+        "new": new,
+        **event.model_dump(mode="json"),
+    }

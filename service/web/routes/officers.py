@@ -18,6 +18,7 @@ from service.auth import policy
 from service.db import audit, officer_writes
 from service.errors import BadRequest, Forbidden, NotFound
 from service.ogc.links import base_url, url
+from service.web import write_actions
 from service.web.auth_deps import SignedInDep, WriterDep
 from service.web.deps import SessionDep
 from service.web.routes.write_models import (
@@ -138,13 +139,7 @@ def create_assignment(
     response: Response,
 ) -> dict[str, Any]:
     """Second an officer to a commune in a role; an overlap in that role is refused (409)."""
-    with writing(session) as conn:
-        province = officer_writes.commune_province(conn, body.era, body.commune_code)
-        policy.require_write(principal, [province])
-        found = officer_writes.assign(conn, body.model_dump())
-        audit.record(
-            conn, principal, "assignment.create", "officer_assignment", found["id"], None, found
-        )
+    found = write_actions.assign_officer(session, principal, body)
     response.headers.update(PRIVATE)
     return jsonable(found)
 
@@ -162,13 +157,7 @@ def end_assignment(
     session: SessionDep,
 ) -> dict[str, Any]:
     """Set the end date of an assignment (the first day off the post)."""
-    with writing(session) as conn:
-        found = officer_writes.assignment(conn, db_id(assignment_id, "assignment"))
-        if found is None:
-            raise NotFound(f"assignment {assignment_id} not found")
-        policy.require_write(principal, [(found["era"], found["province_code"])])
-        before, after = officer_writes.end_assignment(conn, assignment_id, body.end_date)
-        audit.record(
-            conn, principal, "assignment.end", "officer_assignment", assignment_id, before, after
-        )
+    after = write_actions.end_assignment(
+        session, principal, db_id(assignment_id, "assignment"), body
+    )
     return jsonable(after)

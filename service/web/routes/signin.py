@@ -1,6 +1,7 @@
 """service.routes.signin: the sign-in page, sign-in and sign-out for browsers.
 
-- ``GET /login``: the form (Vietnamese; ``?lang=en`` for English). The form carries a
+- ``GET /login``: the form, in the reader's language (Vietnamese by default, ``?lang=en``;
+  words from the message catalogue, :mod:`service.i18n`). The form carries a
   one-off CSRF value that must match a cookie set with it (double submit), so another
   site cannot sign a browser in under its own account.
 - ``POST /login``: checks the throttle, then the password (argon2id; unknown names check a
@@ -18,35 +19,28 @@ Nothing here logs or echoes a password; form errors never reach FastAPI's valida
 from __future__ import annotations
 
 import asyncio
-from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from service.auth.credentials import SESSION_COOKIE, digest, new_secret, same
 from service.auth.passwords import verify_password
 from service.auth.throttle import FAILURE_DELAY_S, Limits, retry_after
 from service.db import accounts
+from service.i18n import Translator
+from service.outputs.render import render_page
 from service.settings import Settings
 from service.web.auth_deps import CSRF_FIELD, NO_STORE, PrincipalDep, check_csrf, csrf_token
 from service.web.deps import SessionDep
-from service.web.routes.signin_text import Lang, lang_of, texts
+from service.web.pages import chrome, get_translator, localize
 
 router = APIRouter(tags=["accounts"], include_in_schema=False)
 
 LOGIN_CSRF_COOKIE = "bordermap_login_csrf"
 UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="bordermap"'}
-
-
-@cache
-def _env() -> Environment:
-    return Environment(
-        loader=PackageLoader("service.web", "templates"), autoescape=select_autoescape(["html"])
-    )
 
 
 def _local_path(value: object) -> str:
@@ -68,34 +62,32 @@ def _secure(request: Request) -> bool:
 
 def _page(
     request: Request,
-    lang: Lang,
+    tr: Translator,
     *,
     status: int = 200,
     message: str | None = None,
-    message_class: str = "error",
+    info: bool = False,
     name: str = "",
     next_path: str = "/",
     user: str | None = None,
     headers: dict[str, str] | None = None,
-) -> HTMLResponse:
+) -> Response:
     """The sign-in page; a fresh login CSRF value in the form and in its cookie."""
     login_csrf = new_secret()
-    body = (
-        _env()
-        .get_template("login.html")
-        .render(
-            lang=lang,
-            other_lang="en" if lang == "vi" else "vi",
-            t=texts(lang),
-            base=request.scope.get("root_path", ""),
-            message=message,
-            message_class=message_class,
-            name=name,
-            next=next_path,
-            user=user,
-            login_csrf=login_csrf,
-            session_csrf=csrf_token(request) or "",
-        )
+    body = render_page(
+        "login.html",
+        tr=tr,
+        title=tr.gettext("Sign in"),
+        chrome=chrome(request, tr, state={"next": next_path if next_path != "/" else None}),
+        synthetic=False,
+        base=request.scope.get("root_path", ""),
+        message=message,
+        info=info,
+        name=name,
+        next=next_path,
+        user=user,
+        login_csrf=login_csrf,
+        session_csrf=csrf_token(request) or "",
     )
     response = HTMLResponse(body, status_code=status, headers={**NO_STORE, **(headers or {})})
     response.set_cookie(
@@ -106,16 +98,15 @@ def _page(
         secure=_secure(request),
         path="/login",
     )
-    return response
+    return localize(response, request, tr)
 
 
 @router.get("/login")
-def login_page(request: Request, principal: PrincipalDep) -> HTMLResponse:
+def login_page(request: Request, principal: PrincipalDep) -> Response:
     """The sign-in form (or who is signed in, with a sign-out button)."""
-    q = request.query_params
-    return _page(
-        request, lang_of(q.get("lang")), next_path=_local_path(q.get("next")), user=principal.user
-    )
+    tr = get_translator(request)
+    next_path = _local_path(request.query_params.get("next"))
+    return _page(request, tr, next_path=next_path, user=principal.user)
 
 
 def _sign_in(
@@ -168,8 +159,7 @@ def _field(form: Any, key: str) -> str:
 @router.post("/login")
 async def login(request: Request, session: SessionDep) -> Response:
     """Sign in with the form's name and password."""
-    lang = lang_of(request.query_params.get("lang"))
-    t = texts(lang)
+    tr = get_translator(request)
     form = await request.form()
     name = _field(form, "name").strip().lower()[:200]
     password = _field(form, "password")
@@ -177,19 +167,22 @@ async def login(request: Request, session: SessionDep) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     sent = _field(form, CSRF_FIELD)
     if not cookie or not sent or not same(cookie, sent):
-        return _page(request, lang, status=403, message=t["expired_form"], next_path=next_path)
+        expired = tr.gettext("The form has expired. Please sign in again.")
+        return _page(request, tr, status=403, message=expired, next_path=next_path)
     if not name or not password:
-        return _page(request, lang, status=400, message=t["missing"], next_path=next_path)
+        missing = tr.gettext("Please enter your user name and password.")
+        return _page(request, tr, status=400, message=missing, next_path=next_path)
     address = request.client.host if request.client else "unknown"
     settings: Settings = request.app.state.settings
     session_id, wait = await run_in_threadpool(_sign_in, session, settings, name, password, address)
     if wait is not None:
         await asyncio.sleep(FAILURE_DELAY_S)
+        throttled = tr.gettext("Too many failed sign-ins. Please try again in {seconds} seconds.")
         return _page(
             request,
-            lang,
+            tr,
             status=429,
-            message=t["throttled"].format(seconds=wait),
+            message=throttled.format(seconds=wait),
             name=name,
             next_path=next_path,
             headers={"Retry-After": str(wait)},
@@ -198,9 +191,9 @@ async def login(request: Request, session: SessionDep) -> Response:
         await asyncio.sleep(FAILURE_DELAY_S)
         return _page(
             request,
-            lang,
+            tr,
             status=401,
-            message=t["failed"],
+            message=tr.gettext("Wrong user name or password."),
             name=name,
             next_path=next_path,
             headers=UNAUTHORIZED,
@@ -222,7 +215,7 @@ async def login(request: Request, session: SessionDep) -> Response:
 @router.post("/logout")
 async def logout(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
     """End the browser session (on the server too) and clear its cookie."""
-    lang = lang_of(request.query_params.get("lang"))
+    tr = get_translator(request)
     if principal.via == "web":
         await check_csrf(request, principal)
         session_id = request.cookies.get(SESSION_COOKIE, "")
@@ -232,6 +225,6 @@ async def logout(request: Request, session: SessionDep, principal: PrincipalDep)
             session.commit()
 
         await run_in_threadpool(close)
-    response = _page(request, lang, message=texts(lang)["signed_out"], message_class="info")
+    response = _page(request, tr, message=tr.gettext("You are signed out."), info=True)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response
