@@ -61,6 +61,7 @@ body { display: flex; flex-direction: column; font: 13px/1.35 system-ui, -apple-
   font: 600 11px/26px system-ui, "DejaVu Sans", Arial, sans-serif; text-align: center;
   color: #222; }
 .bm-chart .bm-body { max-height: 40vh; }
+.bm-chart svg { max-width: 100%%; height: auto; }
 .bm-chart svg text { font: 11px system-ui, "DejaVu Sans", Arial, sans-serif; fill: #222; }
 .bm-form label { display: block; margin: 4px 0 1px; font-weight: 600; }
 .bm-form input, .bm-form select, .bm-form button { font: inherit; min-height: 28px;
@@ -250,6 +251,9 @@ class Panel(RenderOnce):
             bmFold(div, {{ this.open_js }} && !bmPhone());
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
+            // Leaflet makes a double tap from two clicks reaching the map within 250 ms:
+            // quick taps on two panels' buttons would zoom the map.
+            L.DomEvent.on(div, "click", L.DomEvent.stopPropagation);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});

@@ -36,6 +36,15 @@ STATUS_LABELS: dict[str, str] = {
     "relocated": N_("relocated"),
     "none": N_("no status yet"),
 }
+# What an inspection found (service.db.schema_writes.INSPECTION_FINDINGS).
+FINDING_LABELS: dict[str, str] = {
+    "intact": N_("intact"),
+    "damaged": N_("damaged"),
+    "destroyed": N_("destroyed"),
+    "displaced": N_("displaced"),
+    "restored": N_("restored"),
+    "verified": N_("verified"),
+}
 # The land borders, and the neighbour each one is with (segment names: province – neighbour).
 BORDER_LABELS: dict[str, str] = {
     "CN": N_("Vietnam–China"),
@@ -58,6 +67,11 @@ def status_label(status: str | None, tr: Translator) -> str:
     """The reader's name of a marker status (``None``: no status yet)."""
     key = status or "none"
     return tr.gettext(STATUS_LABELS[key]) if key in STATUS_LABELS else key
+
+
+def finding_label(finding: str, tr: Translator) -> str:
+    """The reader's word for what an inspection found."""
+    return tr.gettext(FINDING_LABELS[finding]) if finding in FINDING_LABELS else finding
 
 
 def border_label(code: str, tr: Translator) -> str:

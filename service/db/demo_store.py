@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from service.db.models import DATA_TABLES, Base
+from service.db.schema_writes import WRITE_TABLES
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ def replace_all(conn: Connection, tables: Iterable[TableRows]) -> dict[str, int]
     tables = list(tables)
     for t in tables:
         _check(t)
-    conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY"))
+    # Inspections and former positions belong to the markers being replaced.
+    everything = [*DATA_TABLES, *WRITE_TABLES]
+    conn.execute(text(f"TRUNCATE {', '.join(everything)} RESTART IDENTITY"))
     raw = conn.connection.driver_connection
     if raw is None:
         raise RuntimeError("no driver connection")

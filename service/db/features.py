@@ -157,17 +157,22 @@ def _conditions(shape: Shape, sub: FromClause) -> list[Col]:
     return conds
 
 
+def _shown(src: FromClause) -> Col:
+    """The geometry to write: ``geom_out`` when the source shows another than it filters."""
+    return src.c.geom_out if "geom_out" in src.c else src.c.geom
+
+
 def _output(shape: Shape, src: FromClause) -> Select[Any]:
     """``id``, the geometry (GeoJSON, WKB or WKT) and the properties of the rows of ``src``."""
     if shape.purpose in ("wkb", "wkt"):
-        g = _geom_out(src.c.geom, shape, axis_order=False)
+        g = _geom_out(_shown(src), shape, axis_order=False)
         geom_col = (
             func.ST_AsBinary(g)
             if shape.purpose == "wkb"
             else func.ST_AsText(g, literal_column(str(shape.crs_decimals)))
         )
         return select(src.c.id, geom_col, *(src.c[n] for n in shape.out))
-    g = _geom_out(src.c.geom, shape, axis_order=True)
+    g = _geom_out(_shown(src), shape, axis_order=True)
     return select(
         src.c.id,
         # options 0: no "crs" member (the Content-Crs header says it; PostGIS's short-CRS
@@ -243,7 +248,7 @@ def statement(shape: Shape) -> Select[Any]:
 
 def _feature_text(shape: Shape, src: FromClause) -> Col:
     """One GeoJSON Feature as text, written by PostgreSQL."""
-    g = _geom_out(src.c.geom, shape, axis_order=True)
+    g = _geom_out(_shown(src), shape, axis_order=True)
     geojson = func.ST_AsGeoJSON(g, literal_column(str(shape.crs_decimals)), literal_column("0"))
     return func.concat(
         literal_column("""'{"type":"Feature","id":'"""),

@@ -8,6 +8,8 @@ for (``marker_segment`` of that era), so a list on a date uses that date's provi
   restoration), oldest damage first.
 - :func:`marker_changes`: the events of the life-cycle steps that matter to commanders
   (planted, damaged, restored) dated in ``(start, end]``.
+- :func:`recent_inspections`: the latest inspections on or before a date (the unit that
+  inspected and the finding; notes are left out: free text may name people).
 
 Progress per border and coverage per province come from :mod:`service.db.progress` and
 :mod:`service.db.coverage` (the same functions as the API); nothing is computed twice.
@@ -167,3 +169,61 @@ def marker_changes(
     for r in rows:
         out[str(r.status)].append(_event(r))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionRow:
+    """One inspection as the overview lists it (no note: free text may name people)."""
+
+    inspection_id: int
+    label: str
+    border_code: str
+    inspected_on: dt.date
+    found_status: str
+    inspecting_unit: str
+    photos: int
+    province_code: str | None
+    province_name: str | None
+    synthetic: bool
+
+
+_INSPECTIONS = f"""
+SELECT i.id, m.label, m.border_code, i.inspected_on, i.found_status, i.inspecting_unit,
+       (SELECT count(*) FROM inspection_photo p WHERE p.inspection_id = i.id) AS photos,
+       place.code AS province_code, place.name AS province_name, m.synthetic
+FROM inspection i
+JOIN marker m ON m.id = i.marker_id
+{_PLACE}
+WHERE i.inspected_on <= :as_of AND {_FILTERS}
+ORDER BY i.inspected_on DESC, i.id DESC
+LIMIT :limit
+"""
+
+
+def recent_inspections(
+    db: Executor,
+    *,
+    as_of: dt.date,
+    limit: int = 15,
+    border: str | None = None,
+    province: str | None = None,
+) -> list[InspectionRow]:
+    """The ``limit`` latest inspections dated on or before ``as_of``, newest first."""
+    rows = db.execute(
+        text(_INSPECTIONS), _params(as_of, border, province, as_of=as_of, limit=limit)
+    )
+    return [
+        InspectionRow(
+            inspection_id=int(r.id),
+            label=str(r.label),
+            border_code=str(r.border_code),
+            inspected_on=r.inspected_on,
+            found_status=str(r.found_status),
+            inspecting_unit=str(r.inspecting_unit),
+            photos=int(r.photos),
+            province_code=r.province_code,
+            province_name=r.province_name,
+            synthetic=bool(r.synthetic),
+        )
+        for r in rows
+    ]

@@ -7,8 +7,8 @@ API uses:
   (:func:`service.db.progress.border_progress`, :func:`maps.charts.percent_bars_svg`);
 - coverage per province: border communes covered and uncovered, officers by role, and the
   land-border and coastal totals side by side (:func:`service.db.coverage.coverage_summary`);
-- the latest marker status events and the damaged markers waiting for restoration
-  (:mod:`service.db.overview`).
+- the latest marker status events and inspections, and the damaged markers waiting for
+  restoration (:mod:`service.db.overview`).
 
 Every row links into the map filtered to it. The page is plain HTML and CSS (no script, no
 external URL): it works offline and on a slow link.
@@ -24,7 +24,13 @@ from maps.charts import Bar, percent_bars_svg
 from maps.page import Chrome
 from maps.text import Translator
 from service.db.coverage import coverage_summary
-from service.db.overview import MarkerEvent, damaged_markers, recent_events
+from service.db.overview import (
+    InspectionRow,
+    MarkerEvent,
+    damaged_markers,
+    recent_events,
+    recent_inspections,
+)
 from service.db.progress import border_progress
 from service.db.units import Executor
 from service.figures import CoverageSummary, Progress
@@ -43,6 +49,7 @@ class Overview:
     coastal: CoverageSummary
     events: list[MarkerEvent]
     damaged: list[MarkerEvent]
+    inspections: list[InspectionRow]
 
     @property
     def synthetic(self) -> bool:
@@ -52,6 +59,7 @@ class Overview:
             or self.coverage.synthetic
             or any(e.synthetic for e in self.events)
             or any(e.synthetic for e in self.damaged)
+            or any(i.synthetic for i in self.inspections)
         )
 
 
@@ -66,6 +74,7 @@ def load_overview(db: Executor, *, as_of: dt.date, dated: bool, events: int = 15
         coastal=coverage_summary(db, as_of=as_of, kind="coastal"),
         events=recent_events(db, as_of=as_of, limit=events),
         damaged=damaged_markers(db, as_of=as_of),
+        inspections=recent_inspections(db, as_of=as_of, limit=events),
     )
 
 
@@ -118,4 +127,13 @@ def render_overview(data: Overview, *, tr: Translator, chrome: Chrome, map_url: 
         map_url=map_url,
         when={"as_of": data.as_of.isoformat()} if data.dated else {},
         today=data.as_of,
+        changes_url=map_url(
+            "changes",
+            **{"from": _year_before(data.as_of).isoformat(), "to": data.as_of.isoformat()},
+        ),
     )
+
+
+def _year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)

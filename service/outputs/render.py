@@ -62,6 +62,7 @@ def render_page(
             n=tr.format_number,
             pct=lambda v: fmt_pct(v, tr),
             status=lambda s: style.status_label(s, tr),
+            finding=lambda f: style.finding_label(f, tr),
             border=lambda b: style.border_label(b, tr),
             segment=lambda p, b: style.segment_label(p, b, tr),
             role=lambda r: style.role_label(r, tr),

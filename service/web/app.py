@@ -19,6 +19,10 @@ from service.web.routes import (
     coverage,
     docs,
     health,
+    imports,
+    inspections,
+    marker_writes,
+    officers,
     ogc,
     pages,
     progress,
@@ -64,8 +68,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for reports in (progress, coverage, spatial):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)
-    app.include_router(pages.router)
     app.include_router(account.router)
     app.include_router(audit.router)
     app.include_router(signin.router)
+    for writes in (marker_writes, inspections, officers, imports):
+        app.include_router(writes.router)
+    app.include_router(pages.router)
     return app

@@ -15,11 +15,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from geo.errors import GeoError
 from service.errors import (
     BadRequest,
+    Conflict,
     DatabaseNotReady,
     Forbidden,
     NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    PreconditionRequired,
     TooManyAttempts,
     Unauthorized,
+    UnsupportedMediaType,
 )
 from service.web.pages import error_page, wants_error_page
 
@@ -29,6 +34,11 @@ log = logging.getLogger(__name__)
 STATUS_CODES: dict[type[Exception], int] = {
     NotFound: 404,
     BadRequest: 400,
+    Conflict: 409,
+    PreconditionRequired: 428,
+    PreconditionFailed: 412,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     GeoError: 400,
     Unauthorized: 401,
     Forbidden: 403,
@@ -48,11 +58,11 @@ def add_exception_handlers(app: FastAPI) -> None:
                 log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
                 return JSONResponse({"detail": "internal server error"}, status_code=status)
             # Auth errors carry WWW-Authenticate or Retry-After.
-            headers: dict[str, str] = getattr(exc, "headers", None) or {}
+            headers: dict[str, str] | None = getattr(exc, "headers", None)
             if wants_error_page(request):
-                page = error_page(request, status, str(exc))
-                page.headers.update(headers)
-                return page
+                response = error_page(request, status, str(exc))
+                response.headers.update(headers or {})
+                return response
             return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
         return handle

@@ -131,7 +131,9 @@ class ETagMiddleware:
                 if "no-store" in out.get("cache-control", ""):
                     await send(message)
                     return
-                out["ETag"] = etag
+                # A route's own ETag (a marker's version, which If-Match checks) is kept.
+                if "etag" not in out:
+                    out["ETag"] = etag
                 # A route that knows better (versioned static assets) keeps its own.
                 if "cache-control" not in out:
                     out["Cache-Control"] = cache_control

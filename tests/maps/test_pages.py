@@ -60,6 +60,7 @@ def test_overview_links_open_the_maps_filtered(client: TestClient) -> None:
     links = {unescape(h) for h in re.findall(r'href="(/maps/[^"]+)"', html)}
     assert "/maps/coverage?province=H%C3%A0+Giang&as_of=2013-01-01&lang=en" in links
     assert "/maps/progress?border=CN&as_of=2013-01-01&lang=en" in links
+    assert "/maps/changes?from=2012-01-01&to=2013-01-01&lang=en" in links
     for link in links:
         page = client.get(link)
         assert page.status_code == 200, link
@@ -108,3 +109,34 @@ def test_changes_between_two_dates(client: TestClient) -> None:
 def test_changes_refuses_bad_input(client: TestClient, query: str, message: str) -> None:
     r = client.get(f"/maps/changes?{query}")
     assert r.status_code == 400 and message in r.json()["detail"]
+
+
+def test_overview_lists_recent_inspections_without_their_notes(fresh_small_db_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    eng = create_engine(fresh_small_db_url)
+    with eng.begin() as c:
+        inspection = c.execute(
+            text(
+                "INSERT INTO inspection (marker_id, inspected_on, found_status, inspecting_unit,"
+                " note) SELECT id, '2012-03-01', 'destroyed', 'Đồn Biên phòng Lũng Cú',"
+                " 'seen by Secret Witness' FROM marker WHERE number = 1369 RETURNING id"
+            )
+        ).scalar_one()
+        c.execute(
+            text(
+                "INSERT INTO inspection_photo (inspection_id, media_type, sha256, data)"
+                " VALUES (:i, 'image/png', 'x', :d)"
+            ),
+            {"i": inspection, "d": b"\x89PNG\r\n\x1a\n"},
+        )
+    eng.dispose()
+    settings = Settings(_env_file=None, database_url=fresh_small_db_url)  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as client:
+        html = client.get("/overview?as_of=2013-01-01&lang=vi").text
+        assert rows(html, "bm-inspections") == [
+            "01/03/2012 1369(2) Hà Giang – Trung Quốc bị phá hủy Đồn Biên phòng Lũng Cú 1"
+        ]
+        assert "Secret Witness" not in html
+        before = client.get("/overview?as_of=2012-01-01&lang=en").text
+        assert "No inspection recorded up to this date." in before

@@ -116,6 +116,7 @@ def test_filters_navigate_to_a_shareable_url(live_server: str, browser: Any) -> 
 def test_phone_panels_open_from_their_buttons(live_server: str, browser: Any) -> None:
     ctx, page, seen, _ = visit(browser, f"{live_server}/maps/progress?as_of=2024-06-01", "phone")
     try:
+        zoom = page.evaluate("window.bordermap.map.getZoom()")
         for panel in ("#bm-summary", "#bm-legend", "#bm-chart", "#bm-controls"):
             button = page.locator(f"{panel} .bm-toggle")
             assert button.get_attribute("aria-expanded") == "false"
@@ -126,6 +127,8 @@ def test_phone_panels_open_from_their_buttons(live_server: str, browser: Any) ->
             assert axe_violations(page) == []
             button.tap()
             assert not page.locator(f"{panel} .bm-body").is_visible()
+            # A tap on a panel's button never reaches the map (no double-tap zoom).
+            assert page.evaluate("window.bordermap.map.getZoom()") == zoom, panel
         page.locator(".leaflet-control-layers-toggle").tap()
         assert page.locator(".leaflet-control-layers-expanded").count() == 1
         assert seen.errors == []

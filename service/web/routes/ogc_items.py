@@ -10,9 +10,10 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from service.db.features import count_matched, features_json, features_page, get_feature
+from service.db.marker_writes import current_etag
 from service.errors import BadRequest
 from service.ogc import html
 from service.ogc.collections import Collection
@@ -51,6 +52,11 @@ def single_params(request: Request) -> dict[str, str]:
     if "f" not in out and wants_html(request.headers.get("accept")):
         out["f"] = "html"
     return out
+
+
+def marker_etag(conn: Connection, feature_id: object) -> str | None:
+    """The strong ETag of a live marker (None for other ids)."""
+    return current_etag(conn, int(str(feature_id)))
 
 
 def _content_crs(uri: str) -> dict[str, str]:
@@ -120,6 +126,8 @@ def _feature_handler(coll: Collection) -> Any:
         base = base_url(settings.base_url, str(request.base_url))
         with connection(request) as conn:
             f = get_feature(conn, q, featureId, day)
+            # Markers are writable: their ETag is the row's version, which If-Match checks.
+            item_etag = marker_etag(conn, f.id) if coll.id == "markers" else None
         path = f"/collections/{coll.id}/items/{featureId}"
         fmt = "html" if q.fmt == "html" else "json"
         links = [
@@ -140,9 +148,10 @@ def _feature_handler(coll: Collection) -> Any:
                 links=links,
             )
         links[0]["type"] = GEOJSON
-        return Response(
-            feature_bytes(f, links), media_type=GEOJSON, headers=_content_crs(q.crs.uri)
-        )
+        headers = _content_crs(q.crs.uri)
+        if item_etag is not None:
+            headers["ETag"] = item_etag
+        return Response(feature_bytes(f, links), media_type=GEOJSON, headers=headers)
 
     feature.__doc__ = f"One feature of {coll.id} by id."
     return feature
