@@ -124,8 +124,8 @@ def _writer(run: Run, seed: int) -> None:
 
 
 def _seed_accounts(url: str) -> list[str]:
-    from service import account_admin
     from service.auth.principal import command_principal
+    from service.db import account_admin
 
     eng = create_engine(url)
     actor = command_principal("cli")
@@ -168,7 +168,9 @@ def main() -> int:
         eng.dispose()
         tokens = _seed_accounts(url)
         env = {"BORDERMAP_DATABASE_URL": url}
-        with serve("bordermap", ["--factory", "service.app:create_app"], env, "/healthz") as base:
+        with serve(
+            "bordermap", ["--factory", "service.web.app:create_app"], env, "/healthz"
+        ) as base:
             run = Run(base, tokens, hot, time.monotonic() + args.seconds)
             threads = [
                 threading.Thread(target=_reader, args=(run, i)) for i in range(args.readers)

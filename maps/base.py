@@ -26,6 +26,7 @@ from maps.elements import (
     RegisterLayer,
     ShowLayers,
     TileLayer,
+    VectorTileLayer,
     page_style,
 )
 from maps.page import PageFigure, PageText, PhoneLayout, top_bar
@@ -221,7 +222,7 @@ def finish(m: OfflineMap, tr: Translator) -> OfflineMap:
     control = LayerControl(collapsed=False, position="topright")
     control.add_to(m)
     m.add_child(PhoneLayout(control, tr.gettext("Layers")))
-    deferred = (GeoJsonLayer, ClusteredPoints)
+    deferred = (GeoJsonLayer, ClusteredPoints, VectorTileLayer)
     shown = [el for el in m._children.values() if isinstance(el, deferred) and el.show]
     m.add_child(ShowLayers(shown))  # sets window.bordermap.ready after the last one
     check_page(m.get_root())

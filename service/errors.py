@@ -70,3 +70,12 @@ class TooManyAttempts(ServiceError):
         super().__init__(f"too many failed sign-ins; try again in {retry_after_s} s")
         self.retry_after_s = retry_after_s
         self.headers = {"Retry-After": str(retry_after_s)}
+
+
+class Unavailable(ServiceError):
+    """The service cannot answer now (a query cut by its time limit, too many exports,
+    the database gone); worth retrying after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# A comma-separated list in the environment (``a.example,b.example``), a list in code.
+CommaList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -26,7 +31,17 @@ class Settings(BaseSettings):
     db_name: str = "bordermap"
     db_user: str = "bordermap"
     pool_size: int = 5
-    statement_timeout_ms: int = 30_000
+    # Read replicas (service.db.replicas): comma-separated URLs; empty: every read on the primary.
+    database_read_url: str | None = None
+    replica_max_lag_s: float = 30.0  # a replica further behind is skipped
+    replica_check_s: float = 2.0  # how long a replica's health is reused
+    primary_stick_s: float = 5.0  # after a write, that client reads from the primary this long
+    statement_timeout_ms: int = Field(
+        default=30_000, description="longest any statement may run (every connection)"
+    )
+    public_statement_timeout_ms: int = Field(
+        default=10_000, description="longest a statement of an anonymous request may run"
+    )
 
     # API.
     base_url: str | None = Field(
@@ -34,9 +49,31 @@ class Settings(BaseSettings):
     )
     default_limit: int = 100
     max_limit: int = 10_000
+
+    # Hardening.
+    allowed_hosts: CommaList = Field(
+        default=["localhost", "127.0.0.1", "::1"],
+        description="Host header values served (plus the host of base_url); '*' for any",
+    )
+    cors_origins: CommaList = Field(
+        default=[], description="origins allowed to call the API from a browser; none by default"
+    )
+    max_body_bytes: int = Field(default=32 << 20, description="largest request body accepted")
+    max_upload_bytes: int = Field(
+        default=200 << 20, description="largest file accepted by POST /imports"
+    )
+    max_concurrent_exports: int = Field(
+        default=2, description="GeoPackage/FlatGeobuf files written at once; more get 503"
+    )
+    max_export_bytes: int = Field(
+        default=512 << 20, description="largest GeoPackage/FlatGeobuf file written for a request"
+    )
+    log_json: bool = Field(default=True, description="one JSON line per request on stderr")
     # Maps: empty means the built-in offline basemap drawn from the database.
     tiles_url: str | None = None
     tiles_attribution: str = ""
+    # A map layer of more features than this is drawn from vector tiles, not embedded.
+    map_tiles_threshold: int = 2000
     # Accounts: web sessions end this long after sign-in, whatever the browser keeps.
     session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     # Sign-in throttling: this many failures within the window get 429 until they age out.
@@ -44,11 +81,26 @@ class Settings(BaseSettings):
     login_max_failures_per_name: int = Field(default=5, gt=0)
     login_max_failures_per_address: int = Field(default=20, gt=0)
 
+    @field_validator("allowed_hosts", "cors_origins", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @model_validator(mode="after")
     def _check_limits(self) -> Settings:
         if not 0 < self.default_limit <= self.max_limit:
             raise ValueError("default_limit must be between 1 and max_limit")
         return self
+
+    @property
+    def trusted_hosts(self) -> frozenset[str]:
+        """Host names (lower case, no port) the app answers for; contains '*' for any."""
+        hosts = {h.lower().strip("[]") for h in self.allowed_hosts}
+        if self.base_url:
+            hosts.add((urlsplit(self.base_url).hostname or "").lower())
+        return frozenset(hosts - {""})
 
     @property
     def uses_local_cluster(self) -> bool:

@@ -24,6 +24,9 @@ from service.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 IN_CI = bool(os.environ.get("CI"))
+# Starlette's TestClient sends ``Host: testserver``; the app serves only trusted hosts
+# (service.web.request_guard). Tests that check the refusal pass allowed_hosts themselves.
+os.environ.setdefault("BORDERMAP_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,::1")
 
 
 def need(condition: bool, reason: str) -> None:

@@ -56,7 +56,7 @@ Col = ColumnElement[Any]
 
 # --- statements -------------------------------------------------------------------------------
 
-Purpose = Literal["page", "json", "count", "feature", "text", "wkb", "wkt"]
+Purpose = Literal["page", "json", "count", "feature", "text", "wkb", "wkt", "tile"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +127,16 @@ def _props_json(sub: FromClause, names: Iterable[str]) -> Col:
     return cast(func.json_build_object(*args), Text)
 
 
-def _conditions(shape: Shape, sub: FromClause) -> list[Col]:
+def condition_columns(shape: Shape) -> list[str]:
+    """The properties the request's filters and CQL2 read (what :func:`conditions` needs)."""
+    by_param = {f.param: f for f in COLLECTIONS[shape.collection].filters}
+    used = [by_param[p].prop for p in shape.filters]
+    if shape.cql is not None:
+        used += sorted(properties_used(shape.cql) - {"geometry"})
+    return used
+
+
+def conditions(shape: Shape, sub: FromClause) -> list[Col]:
     """The request's conditions (filters, bbox, CQL2) over the columns of ``sub``."""
     coll = COLLECTIONS[shape.collection]
     by_param = {f.param: f for f in coll.filters}
@@ -191,12 +200,8 @@ def statement(shape: Shape) -> Select[Any]:
     GeoJSON: neither the output joins nor the GeoJSON are computed for rows that OFFSET
     skips or that the conditions reject.
     """
-    coll = COLLECTIONS[shape.collection]
-    source = SOURCES[coll.id]
-    by_param = {f.param: f for f in coll.filters}
-    used = [by_param[p].prop for p in shape.filters] + [n for n, _ in shape.sortby]
-    if shape.cql is not None:
-        used += sorted(properties_used(shape.cql) - {"geometry"})
+    source = SOURCES[shape.collection]
+    used = condition_columns(shape) + [n for n, _ in shape.sortby]
     spatial = shape.n_bbox > 0 or shape.cql is not None
 
     def order(t: FromClause) -> list[Any]:
@@ -208,17 +213,17 @@ def statement(shape: Shape) -> Select[Any]:
 
     if shape.purpose == "count":
         sub = source(shape.when).select(used, geom=spatial).subquery("f")
-        return select(func.count()).select_from(sub).where(*_conditions(shape, sub))
+        return select(func.count()).select_from(sub).where(*conditions(shape, sub))
     if shape.purpose == "feature":
         sub = source(shape.when).select(shape.out, geom=True).subquery("f")
         return _output(shape, sub).where(sub.c.id == bindparam("fid"))
     if not shape.paged:  # an export of every match
         sub = source(shape.when).select([*shape.out, *used], geom=True).subquery("f")
-        return _output(shape, sub).where(*_conditions(shape, sub)).order_by(*order(sub))
+        return _output(shape, sub).where(*conditions(shape, sub)).order_by(*order(sub))
     sub = source(shape.when).select(used, geom=spatial).subquery("f")
     page = (
         select(sub.c.id, *(sub.c[n] for n, _ in shape.sortby))
-        .where(*_conditions(shape, sub))
+        .where(*conditions(shape, sub))
         .order_by(*order(sub))
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 
@@ -17,3 +17,10 @@ def database_health(session: Session) -> dict[str, object]:
         )
     ).one()
     return dict(row._mapping)
+
+
+def schema_revision(conn: Connection) -> str | None:
+    """The Alembic revision the database is at (None: never migrated)."""
+    if conn.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None:
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version LIMIT 1")).scalar()

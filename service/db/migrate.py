@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import psycopg.errors
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -82,3 +84,12 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
+
+
+@cache
+def head_revision() -> str:
+    """The revision of the newest migration shipped with this code."""
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations have {len(heads)} heads: {', '.join(heads)}")
+    return heads[0]

@@ -24,6 +24,8 @@ from service.errors import BadRequest
 MAX_LENGTH = 8000
 MAX_DEPTH = 40
 MAX_IN_ITEMS = 1000
+# PostgreSQL's bigint: a wider integer literal cannot be bound (``bigint out of range``).
+MAX_INTEGER = 2**63 - 1
 
 COMPARISONS = ("=", "<>", "<", "<=", ">", ">=")
 SPATIAL_FUNCTIONS = (
@@ -357,7 +359,7 @@ class _Parser:
             return IsNull(left, negated)
         negated = self._accept_kw("NOT")
         if self._accept_kw("LIKE"):
-            return Like(left, self._scalar(), negated)
+            return Like(left, self._pattern(), negated)
         if self._accept_kw("BETWEEN"):
             low = self._scalar()
             self._expect_kw("AND")
@@ -377,6 +379,23 @@ class _Parser:
             return BoolConst(bool(left.value))
         raise self._fail("a comparison operator, LIKE, BETWEEN, IN or IS")
 
+    def _pattern(self) -> Scalar:
+        """A LIKE pattern: a string literal, maybe in CASEI() (CQL2's patternExpression)."""
+        pos = self.tok.pos
+        pattern = self._scalar()
+        inner = pattern
+        while isinstance(inner, CaseI):
+            inner = inner.arg
+        if not (isinstance(inner, Literal) and isinstance(inner.value, str)):
+            raise CQL2Error(f"filter: the LIKE pattern at position {pos + 1} must be a string")
+        trailing = len(inner.value) - len(inner.value.rstrip("\\"))
+        if trailing % 2:
+            raise CQL2Error(
+                f"filter: the LIKE pattern at position {pos + 1} ends with an unescaped '\\'"
+                " (write '\\\\' for a backslash)"
+            )
+        return pattern
+
     def _scalar(self) -> Scalar:
         t = self.tok
         if t.kind == "string":
@@ -386,7 +405,7 @@ class _Parser:
             self.i += 1
             if self.tok.kind != "number":
                 raise self._fail("a number after the sign")
-            lit = self._number()
+            lit = self._number(negative=t.text == "-")
             value = lit.value
             assert isinstance(value, int | float)
             return Literal(-value if t.text == "-" else value, "number")
@@ -404,9 +423,11 @@ class _Parser:
                 return self._temporal(word)
             if word == "CASEI":
                 self.i += 1
+                self._enter()  # CASEI(CASEI(...)) nests too: counted like parentheses
                 self._expect_punct("(")
                 arg = self._scalar()
                 self._expect_punct(")")
+                self.depth -= 1
                 return CaseI(arg)
             if word in KEYWORDS:
                 raise CQL2Error(
@@ -417,11 +438,17 @@ class _Parser:
             return Property(t.text)
         raise self._fail("a property name or a literal")
 
-    def _number(self) -> Literal:
-        text = self.tok.text
+    def _number(self, negative: bool = False) -> Literal:
+        text, pos = self.tok.text, self.tok.pos
         self.i += 1
         if re.fullmatch(r"\d+", text):
-            return Literal(int(text), "number")
+            value = int(text)
+            if value > MAX_INTEGER + negative:
+                raise CQL2Error(
+                    f"filter: the integer at position {pos + 1} is out of range"
+                    f" (-{MAX_INTEGER + 1}..{MAX_INTEGER})"
+                )
+            return Literal(value, "number")
         return Literal(float(text), "number")
 
     def _temporal(self, word: str) -> Literal:
@@ -555,6 +582,8 @@ def parse(source: str) -> Node:
         raise CQL2Error(f"filter: longer than {MAX_LENGTH} characters")
     if not source.strip():
         raise CQL2Error("filter: empty")
+    if "\x00" in source:
+        raise CQL2Error("filter: contains a NUL character")
     return _Parser(source).parse()
 
 

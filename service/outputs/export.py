@@ -14,23 +14,19 @@ import csv
 import datetime as dt
 import io
 import logging
-import os
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyogrio
-from fastapi.responses import StreamingResponse
 from pyproj import CRS
 from sqlalchemy import Engine
 
 from service.db.features import iter_feature_text, iter_plain_rows
 from service.ogc.collections import Collection, PropType
 from service.ogc.crs import OutputCRS
-from service.ogc.links import EXPORT_TYPES
 from service.ogc.params import ItemsQuery
 from service.ogc.render import stream_feature_collection
 
@@ -75,8 +71,12 @@ def _schema(coll: Collection, names: tuple[str, ...]) -> pa.Schema:
     return pa.schema(fields)
 
 
+Progress = Callable[[], None]
+"""Called before each batch is handed to GDAL; raises to stop the write."""
+
+
 def _batches(
-    engine: Engine, q: ItemsQuery, today: dt.date, schema: pa.Schema
+    engine: Engine, q: ItemsQuery, today: dt.date, schema: pa.Schema, progress: Progress | None
 ) -> Iterator[pa.RecordBatch]:
     names = q.out_props
     kinds = [q.collection.prop(n).type for n in names]
@@ -86,16 +86,30 @@ def _batches(
             for i, kind in enumerate(kinds):
                 columns.append([_plain(r[2 + i], kind) for r in rows])
             columns.append([bytes(r[1]) if r[1] is not None else None for r in rows])
+            if progress is not None:
+                progress()
             yield pa.RecordBatch.from_arrays(
                 [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)],
                 schema=schema,
             )
 
 
-def write_ogr(engine: Engine, q: ItemsQuery, today: dt.date, fmt: str, path: Path) -> None:
-    """Write a GeoPackage (``gpkg``) or FlatGeobuf (``fgb``) file at ``path``."""
+def write_ogr(
+    engine: Engine,
+    q: ItemsQuery,
+    today: dt.date,
+    fmt: str,
+    path: Path,
+    progress: Progress | None = None,
+) -> None:
+    """Write a GeoPackage (``gpkg``) or FlatGeobuf (``fgb``) file at ``path``.
+
+    ``progress`` runs between batches (every ``BATCH`` rows); whatever it raises stops
+    the write (GDAL reports it as a ``RuntimeError`` raised from this call).
+    """
     schema = _schema(q.collection, q.out_props)
-    reader = pa.RecordBatchReader.from_batches(schema, _batches(engine, q, today, schema))
+    batches = _batches(engine, q, today, schema, progress)
+    reader = pa.RecordBatchReader.from_batches(schema, batches)
     pyogrio.write_arrow(
         reader,
         str(path),
@@ -165,39 +179,3 @@ def write_file(engine: Engine, q: ItemsQuery, today: dt.date, fmt: str, path: Pa
     with path.open("wb") as out:
         for chunk in chunks:
             out.write(chunk)
-
-
-def _filename(q: ItemsQuery) -> str:
-    return f"{q.collection.id}.{q.fmt}"
-
-
-def http_response(engine: Engine, q: ItemsQuery, today: dt.date) -> StreamingResponse:
-    """The export of ``q`` as an HTTP response (``q.fmt`` is csv, gpkg or fgb)."""
-    headers = {
-        "Content-Crs": f"<{q.crs.uri}>",
-        "Content-Disposition": f'attachment; filename="{_filename(q)}"',
-    }
-    media = EXPORT_TYPES[q.fmt]
-    if q.fmt == "csv":
-        return StreamingResponse(iter_csv(engine, q, today), media_type=media, headers=headers)
-    # GDAL writes files; the file is sent in chunks, then removed.
-    fd, name = tempfile.mkstemp(prefix="bordermap-export-", suffix=f".{q.fmt}")
-    os.close(fd)
-    path = Path(name)
-    try:
-        write_file(engine, q, today, q.fmt, path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    headers["Content-Length"] = str(path.stat().st_size)
-    return StreamingResponse(_read_then_remove(path), media_type=media, headers=headers)
-
-
-def _read_then_remove(path: Path, chunk: int = 1 << 20) -> Iterator[bytes]:
-    """The file in chunks; removed afterwards, also when the client goes away mid-way."""
-    try:
-        with path.open("rb") as f:
-            while block := f.read(chunk):
-                yield block
-    finally:
-        path.unlink(missing_ok=True)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from maps import style
 from maps.assets import Assets, OfflineMap
 from maps.base import Basemap, Tiles
+from maps.communes import communes_map
 from maps.controls import ViewControls
 from maps.coverage import COMMUNE_FIELDS, coverage_map
 from maps.elements import RawGeometry
@@ -81,8 +83,14 @@ def build_map(
     assets: Assets,
     tr: Translator,
     around: MapPage | None = None,
+    api_url: str | None = None,
 ) -> OfflineMap:
-    """The folium map for ``query``, read in one snapshot of ``db``, in ``tr``'s language."""
+    """The folium map for ``query``, read in one snapshot of ``db``, in ``tr``'s language.
+
+    ``api_url``: where the page reaches this service's API (root-relative in served
+    pages); with it, layers above ``settings.map_tiles_threshold`` features are drawn from
+    its vector tiles. Without it (a file written by the CLI) everything is embedded.
+    """
     base = maplayers.basemap_layers(db, as_of=query.as_of, province=query.province)
     basemap = Basemap(
         countries=_raw(base.countries), provinces=_raw(base.provinces), borders=_raw(base.borders)
@@ -92,6 +100,9 @@ def build_map(
         return _coverage(db, query, ctx)
     if query.kind == "markers":
         return _markers(db, query, ctx)
+    if query.kind == "communes":
+        limit = settings.map_tiles_threshold if api_url is not None else None
+        return _communes(db, query, ctx, limit, api_url or "")
     return _progress(db, query, ctx)
 
 
@@ -135,6 +146,34 @@ def _coverage(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
         scope=name or ctx.tr.gettext("All border provinces"),
         land=land.totals,
         coastal=coastal.totals,
+        basemap=ctx.basemap,
+        assets=ctx.assets,
+        tiles=ctx.tiles,
+        tr=ctx.tr,
+        page=ctx.around.page,
+        controls=ctx.around.controls,
+    )
+
+
+def _communes(db: Executor, q: MapQuery, ctx: _Ctx, limit: int | None, api_url: str) -> OfflineMap:
+    layer = maplayers.commune_layer(
+        db, as_of=q.as_of, province=q.province, max_features=limit if limit is not None else 10**9
+    )
+    tile_url = None
+    if layer.features is None:
+        filters = {"as_of": q.as_of.isoformat(), "province": q.province}
+        query = urlencode({k: v for k, v in filters.items() if v})
+        tile_url = f"{api_url}/collections/communes/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}?{query}"
+    x0, y0, x1, y1 = layer.bbox or (102.1, 8.2, 109.5, 23.4)
+    return communes_map(
+        None
+        if layer.features is None
+        else _raw({"type": "FeatureCollection", "features": layer.features}),
+        counts=layer.counts,
+        era=layer.era,
+        tile_url=tile_url,
+        bounds=[[y0, x0], [y1, x1]],
+        synthetic=layer.synthetic,
         basemap=ctx.basemap,
         assets=ctx.assets,
         tiles=ctx.tiles,

@@ -67,7 +67,8 @@ class ETagMiddleware:
     def __init__(self, app: ASGIApp, ttl: float = VERSION_TTL_S) -> None:
         self.app = app
         self.ttl = ttl
-        self._cached: tuple[float, int] | None = None
+        # Per server (primary, each replica): a replica's version may trail the primary's.
+        self._cached: dict[int, tuple[float, int]] = {}
 
     def _read(self, engine: Engine) -> int:
         with engine.connect() as conn:
@@ -75,17 +76,19 @@ class ETagMiddleware:
 
     async def _version(self, engine: Engine) -> int:
         now = time.monotonic()
-        if self.ttl > 0 and self._cached is not None and now - self._cached[0] < self.ttl:
-            return self._cached[1]
+        hit = self._cached.get(id(engine))
+        if self.ttl > 0 and hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
         version = await anyio.to_thread.run_sync(self._read, engine)
-        self._cached = (now, version)
+        self._cached[id(engine)] = (now, version)
         return version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        engine = getattr(scope["app"].state, "engine", None)
+        # The server service.web.read_routing chose for this request, else the app's engine.
+        engine = scope.get("state", {}).get("engine") or getattr(scope["app"].state, "engine", None)
         if engine is None:
             await self.app(scope, receive, send)
             return
@@ -122,18 +125,37 @@ class ETagMiddleware:
         if head:  # answered as a GET without the body, for every route
             scope = {**scope, "method": "GET"}
 
+        not_modified = False
+
         async def send_with_etag(message: Message) -> None:
-            if head and message["type"] == "http.response.body":
-                message = {**message, "body": b""}
+            nonlocal not_modified
+            if message["type"] == "http.response.body" and (head or not_modified):
+                if not_modified and message.get("more_body", False):
+                    return  # the 304 has no body: drop the route's
+                message = {"type": "http.response.body", "body": b""}
             if message["type"] == "http.response.start" and message["status"] == 200:
                 out = MutableHeaders(scope=message)
                 # Per-user answers (audit, accounts) say no-store: no ETag, never a 304.
                 if "no-store" in out.get("cache-control", ""):
                     await send(message)
                     return
-                # A route's own ETag (a marker's version, which If-Match checks) is kept.
+                # A route's own ETag (a marker's version, which If-Match checks) is kept,
+                # and revalidates like ours once the route has said what it is.
                 if "etag" not in out:
                     out["ETag"] = etag
+                elif inm is not None and matches(inm, out["etag"]):
+                    not_modified = True
+                    message = {
+                        "type": "http.response.start",
+                        "status": 304,
+                        "headers": [
+                            (b"etag", out["etag"].encode()),
+                            (b"cache-control", cache_control.encode()),
+                            (b"vary", b"Accept, Accept-Encoding"),
+                        ],
+                    }
+                    await send(message)
+                    return
                 # A route that knows better (versioned static assets) keeps its own.
                 if "cache-control" not in out:
                     out["Cache-Control"] = cache_control

@@ -13,6 +13,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from service.web.security_headers import script_hashes
+
 
 @dataclass(frozen=True, slots=True)
 class Page:
@@ -20,15 +22,17 @@ class Page:
 
     html: bytes
     gzipped: bytes
+    scripts: tuple[str, ...] = ()  # CSP hashes of the page's inline scripts
 
     @classmethod
     def of(cls, html: str) -> Page:
-        """Encode (and compress, once) a rendered page.
+        """Encode (and compress, once) a rendered page; hash its inline scripts (CSP).
 
         Level 1: the coverage map (0.9 MB) compresses in about 15 ms to 210 kB; level 6
         takes 50 ms for 178 kB. The first request of a page pays it, so speed wins.
         """
-        return cls.of_bytes(html.encode("utf-8"), level=1)
+        page = cls.of_bytes(html.encode("utf-8"), level=1)
+        return cls(page.html, page.gzipped, script_hashes(html))
 
     @classmethod
     def of_bytes(cls, data: bytes, *, level: int) -> Page:

@@ -29,6 +29,7 @@ MAP_TITLES = {
     "coverage": N_("Officer coverage"),
     "markers": N_("Border markers"),
     "progress": N_("Demarcation progress"),
+    "communes": N_("All communes"),
 }
 
 

@@ -34,7 +34,9 @@ EN = translator("en")  # these tests read English labels (?lang=en)
 def load(browser: Any, url: str, shot: str, *, offline: bool = False) -> tuple[Any, Any, Any]:
     ctx, page, visit = open_page(browser, offline=offline)
     page.goto(url)
-    page.wait_for_function("window.bordermap && window.bordermap.ready", timeout=30_000)
+    # A function, not an expression string: a string would be eval()ed in the page, which
+    # the page's CSP (no unsafe-eval) rightly forbids.
+    page.wait_for_function("() => window.bordermap && window.bordermap.ready", timeout=30_000)
     page.wait_for_load_state("networkidle")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"map-{shot}.png"))

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
-from service.web.routes import imports
 from tests.ingest.conftest import db_state
 from tests.writes.conftest import Served
 
@@ -84,7 +83,8 @@ def test_too_large_is_413_before_and_while_reading(
         },
     )
     assert declared.status_code == 413 and "200 MB" in declared.json()["detail"]
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 64 * 1024)
+    settings = served.client.app.state.settings  # type: ignore[attr-defined]
+    monkeypatch.setattr(settings, "max_upload_bytes", 64 * 1024)
 
     def chunks() -> Iterator[bytes]:  # chunked: no Content-Length to trust
         yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="m.csv"\r\n\r\n'

@@ -26,10 +26,10 @@ from service.auth.principal import Principal
 from service.errors import BadRequest, PayloadTooLarge
 from service.ingest.options import DEFAULT_MAX_BORDER_DISTANCE_M, ImportOptions
 from service.web.auth_deps import WriterDep
+from service.web.deps import SessionDep, SettingsDep
 from service.web.routes.write_support import check_declared_length
 
 router = APIRouter(tags=["imports"])
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SUFFIXES = {".csv", ".txt", ".geojson", ".json", ".gpkg", ".fgb", ".zip", ".shp"}
 
 Kind = Literal["communes", "markers", "segments", "assignments", "border-communes", "provinces"]
@@ -40,7 +40,9 @@ async def _counted(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(f"the upload is over {limit:,} bytes (200 MB), the most accepted")
+            raise PayloadTooLarge(
+                f"the upload is over {limit:,} bytes ({limit >> 20} MB), the most accepted"
+            )
         yield chunk
 
 
@@ -73,6 +75,8 @@ async def _counted(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
 async def import_file(
     request: Request,
     principal: WriterDep,
+    session: SessionDep,
+    settings: SettingsDep,
     kind: Kind,
     era: Literal["pre2025", "post2025"] = "post2025",
     crs: str | None = None,
@@ -88,12 +92,14 @@ async def import_file(
 ) -> JSONResponse:
     """Check an uploaded file row by row and import it in one transaction (all or nothing)."""
     policy.require_role(principal, {"editor", "admin"})
-    check_declared_length(request, MAX_UPLOAD_BYTES, "the upload (200 MB at most)")
+    # The principal is known: free the request's connection while the file uploads and
+    # imports (the import has a transaction of its own).
+    session.close()
+    limit = settings.max_upload_bytes  # the request guard checks it too, before any route
+    check_declared_length(request, limit, f"the upload ({limit >> 20} MB at most)")
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise BadRequest("send the file as multipart/form-data, in a part named 'file'")
-    parser = MultiPartParser(
-        request.headers, _counted(request, MAX_UPLOAD_BYTES), max_files=1, max_fields=10
-    )
+    parser = MultiPartParser(request.headers, _counted(request, limit), max_files=1, max_fields=10)
     try:
         form = await parser.parse()
     except MultiPartException as exc:

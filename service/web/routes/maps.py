@@ -43,6 +43,7 @@ from service.web.routes.report_docs import (
     Param,
     extra,
 )
+from service.web.security_headers import html_policy, origin_of
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 
@@ -69,7 +70,7 @@ def controls_for(db: Executor, request: Request, query: MapQuery, tr: Translator
             for _code, name in border_provinces(db, as_of=query.as_of)
         ],
         province=short_province(selected) if selected else None,
-        borders=BORDER_CODES if query.kind != "coverage" else (),
+        borders=BORDER_CODES if query.kind in ("markers", "progress") else (),
         border=query.border,
         kinds=query.kind == "coverage",
         kind=query.communes,
@@ -118,11 +119,21 @@ def _page(
             controls=controls_for(conn, request, query, tr),
         )
         m = build_map(
-            conn, query, settings=settings, assets=Assets.served(assets_url), tr=tr, around=around
+            conn,
+            query,
+            settings=settings,
+            assets=Assets.served(assets_url),
+            tr=tr,
+            around=around,
+            api_url=assets_url.removesuffix(DEFAULT_STATIC_URL),
         )
         page = Page.of(m.get_root().render())
         cache.put(key, page)
-    headers = {"X-Data-Version": str(version), "Vary": "Accept-Encoding"}
+    headers = {
+        "X-Data-Version": str(version),
+        "Vary": "Accept-Encoding",
+        "Content-Security-Policy": html_policy(page.scripts, origin_of(settings.tiles_url)),
+    }
     if accepts_gzip(request.headers.get("accept-encoding", "")):
         # Already encoded: the GZip middleware passes a response with Content-Encoding on.
         headers["Content-Encoding"] = "gzip"
@@ -153,6 +164,14 @@ MAPS: tuple[tuple[MapKind, str, str, tuple[Param, ...]], ...] = (
         "Map: border segments by % demarcated, with charts",
         "Segments coloured by % demarcated; bars per segment and planting per year.",
         (AS_OF, PROVINCE, BORDER, LANG),
+    ),
+    (
+        "communes",
+        "Map: every commune, land-border / coastal / inland",
+        "Every commune of the date's era (or of one province). Above"
+        " BORDERMAP_MAP_TILES_THRESHOLD communes (the national map) they are drawn from"
+        " the vector tiles of /collections/communes/tiles, so the page stays small.",
+        (AS_OF, PROVINCE, LANG),
     ),
 )
 

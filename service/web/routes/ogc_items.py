@@ -1,7 +1,7 @@
 """service.web.routes.ogc_items: ``/collections/{id}/items`` and ``/items/{featureId}``.
 
 JSON pages are spliced from PostGIS text (:mod:`service.ogc.render`); ``f=csv|gpkg|fgb``
-streams every match as a file (:mod:`service.outputs.export`), with the same filters.
+streams every match as a file (:mod:`service.web.exports`), with the same filters.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from service.db.features import count_matched, features_json, features_page, get_feature
 from service.db.marker_writes import current_etag
@@ -25,10 +25,11 @@ from service.ogc.params import (
     parse_items_query,
 )
 from service.ogc.render import feature_bytes, feature_collection_text
-from service.outputs import export
 from service.settings import Settings
+from service.web import exports
 from service.web.deps import connection, get_settings
 from service.web.pages import ogc_view
+from service.web.read_routing import read_engine
 from service.web.routes.ogc_openapi import (
     FEATURE_RESPONSES,
     ITEMS_RESPONSES,
@@ -76,8 +77,13 @@ def _items_handler(coll: Collection) -> Any:
         )
         base = base_url(settings.base_url, str(request.base_url))
         if q.fmt in EXPORT_FORMATS:
-            engine: Engine = request.app.state.engine
-            return export.http_response(engine, q, day)
+            return exports.http_response(
+                read_engine(request),
+                q,
+                day,
+                request.app.state.export_slots,
+                settings.max_export_bytes,
+            )
         with connection(request) as conn:
             if q.fmt != "html":
                 returned, text = features_json(conn, q, day)
@@ -124,7 +130,7 @@ def _feature_handler(coll: Collection) -> Any:
         day = today()
         q = parse_feature_query(coll, single_params(request), today=day)
         base = base_url(settings.base_url, str(request.base_url))
-        with connection(request) as conn:
+        with connection(request, one_statement=True) as conn:
             f = get_feature(conn, q, featureId, day)
             # Markers are writable: their ETag is the row's version, which If-Match checks.
             item_etag = marker_etag(conn, f.id) if coll.id == "markers" else None
