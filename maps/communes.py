@@ -53,7 +53,8 @@ def legend_html(counts: Mapping[str, int], *, era: str, tiled: bool, tr: Transla
     rows = "".join(
         f'<tr data-class="{key}"><td><span class="bm-swatch" style="background:{fill}">'
         f"</span>{escape(tr.gettext(label))}</td>"
-        f'<td class="n">{tr.format_number(counts.get(key, 0))}</td></tr>'
+        f'<td class="n" data-n="{counts.get(key, 0)}">{tr.format_number(counts.get(key, 0))}</td>'
+        "</tr>"
         for key, label, fill in CLASSES
     )
     if era == "pre2025":

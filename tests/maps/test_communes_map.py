@@ -38,7 +38,7 @@ def test_national_map_is_drawn_from_tiles(live_server: str, browser: Any) -> Non
         assert page.locator("#bm-drawn[data-tiled=true]").count() == 1
         legend = page.eval_on_selector_all(
             "#bm-legend-table tr[data-class]",
-            "rows => rows.map(r => r.querySelector('td.n').textContent)",
+            "rows => rows.map(r => r.querySelector('td.n').dataset.n)",
         )
         assert sum(int(n) for n in legend) == 10_040
         tiles = [u for u in visit.requests if "/collections/communes/tiles/" in u]
@@ -57,7 +57,7 @@ def test_province_map_embeds_its_communes(live_server: str, browser: Any) -> Non
         drawn = page.locator("path.bm-commune").count()
         legend = page.eval_on_selector_all(
             "#bm-legend-table tr[data-class]",
-            "rows => rows.map(r => r.querySelector('td.n').textContent)",
+            "rows => rows.map(r => r.querySelector('td.n').dataset.n)",
         )
         assert drawn == sum(int(n) for n in legend) > 50
         assert page.locator("#bm-drawn[data-tiled=false]").count() == 1
