@@ -33,7 +33,7 @@ def test_national_map_is_drawn_from_tiles(live_server: str, browser: Any) -> Non
     try:
         # VectorGrid draws each tile as an SVG once its MVT is fetched and decoded.
         page.wait_for_function(
-            "document.querySelectorAll('.leaflet-tile path').length > 1000", timeout=60_000
+            "() => document.querySelectorAll('.leaflet-tile path').length > 1000", timeout=60_000
         )
         assert page.locator("#bm-drawn[data-tiled=true]").count() == 1
         legend = page.eval_on_selector_all(

@@ -41,7 +41,7 @@ def visit(browser: Any, url: str, size: str) -> tuple[Any, Any, Any, Any]:
     ctx, page, seen = open_page(browser, size=SIZES[size], phone=size == "phone")
     response = page.goto(url)
     if page.locator(".leaflet-container").count():
-        page.wait_for_function("window.bordermap && window.bordermap.ready", timeout=30_000)
+        page.wait_for_function("() => window.bordermap && window.bordermap.ready", timeout=30_000)
     page.wait_for_load_state("networkidle")
     return ctx, page, seen, response
 
@@ -85,7 +85,7 @@ def test_filters_navigate_to_a_shareable_url(live_server: str, browser: Any) -> 
         page.check("input[name=kind][value=land]")
         with page.expect_navigation():
             page.click("#bm-controls form button[type=submit]")
-        page.wait_for_function("window.bordermap && window.bordermap.ready", timeout=30_000)
+        page.wait_for_function("() => window.bordermap && window.bordermap.ready", timeout=30_000)
         query = parse_qs(urlsplit(page.url).query)
         assert query["province"] == ["Cao Bằng"] and query["kind"] == ["land"]
         assert query["as_of"] == ["2024-06-01"] and query["lang"] == ["vi"]
@@ -148,7 +148,7 @@ def test_language_switch_and_overview_links(live_server: str, browser: Any) -> N
         # A province row opens the coverage map of that province, in English.
         with page.expect_navigation():
             page.click("#bm-provinces a >> nth=0")
-        page.wait_for_function("window.bordermap && window.bordermap.ready", timeout=30_000)
+        page.wait_for_function("() => window.bordermap && window.bordermap.ready", timeout=30_000)
         assert page.evaluate("document.documentElement.lang") == "en"
         query = parse_qs(urlsplit(page.url).query)
         assert query["as_of"] == ["2024-06-01"] and query["province"]
