@@ -97,6 +97,8 @@ def communes_map(
         same properties (used when ``communes`` is None).
     bounds
         ``[[south, west], [north, east]]`` to frame.
+    tr, page, controls
+        The reader's language, the top bar and the filter panel (:mod:`maps.controls`).
     """
     if communes is None and not tile_url:
         raise ValueError("communes_map needs the communes or a tile URL")

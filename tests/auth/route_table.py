@@ -95,6 +95,16 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/maps/progress"): Case("/maps/progress", PUBLIC),
     ("GET", "/maps/changes"): Case("/maps/changes?from=2003-01-01&to=2013-01-01", PUBLIC),
     ("GET", "/overview"): Case("/overview", PUBLIC),
+    ("GET", "/maps/communes"): Case("/maps/communes", PUBLIC),
+    ("GET", "/readyz"): Case("/readyz", PUBLIC),
+    ("GET", "/metrics"): Case("/metrics", PUBLIC),
+    # Vector tiles (OGC API - Tiles).
+    ("GET", "/tileMatrixSets"): Case("/tileMatrixSets", PUBLIC),
+    ("GET", "/tileMatrixSets/WebMercatorQuad"): Case("/tileMatrixSets/WebMercatorQuad", PUBLIC),
+    ("GET", "/collections/{collectionId}/tiles"): Case("/collections/nope/tiles", PUBLIC_404),
+    ("GET", "/collections/{collectionId}/tiles/{rest:path}"): Case(
+        "/collections/nope/tiles/WebMercatorQuad", PUBLIC_404
+    ),
     ("GET", "/maps/static/{path:path}"): Case(
         "/maps/static/vendor/leaflet@1.9.4/leaflet.js", PUBLIC
     ),
@@ -115,6 +125,16 @@ for _c in OGC_COLLECTIONS:
     ROUTES[("GET", f"/collections/{_c}/items")] = Case(f"/collections/{_c}/items", PUBLIC)
     ROUTES[("GET", f"/collections/{_c}/items/{{featureId}}")] = Case(
         f"/collections/{_c}/items/999999", PUBLIC_404
+    )
+for _c in ("border_segments", "communes", "markers"):
+    _tiles = f"/collections/{_c}/tiles"
+    ROUTES[("GET", _tiles)] = Case(_tiles, PUBLIC)
+    ROUTES[("GET", f"{_tiles}/WebMercatorQuad")] = Case(f"{_tiles}/WebMercatorQuad", PUBLIC)
+    ROUTES[("GET", f"{_tiles}/WebMercatorQuad/tilejson.json")] = Case(
+        f"{_tiles}/WebMercatorQuad/tilejson.json", PUBLIC
+    )
+    ROUTES[("GET", f"{_tiles}/WebMercatorQuad/{{z}}/{{x}}/{{y}}")] = Case(
+        f"{_tiles}/WebMercatorQuad/6/50/28", PUBLIC
     )
 ROUTES[("GET", "/collections/borders/items/{featureId}")] = Case(
     "/collections/borders/items/CN", PUBLIC
