@@ -114,6 +114,7 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
     piece_province: dict[str, dict[str, np.ndarray]] = {}
     land_border: dict[str, list[tuple[str, str]]] = {}
     next_commune, next_province, next_segment = 1, 1, 1
+    new_province = {old: new for old, new, _default in units.province_lineage}
     for era in (PRE, POST):
         communes = units.communes[era]
         cells = build_cells(communes, vnm, neighbours)
@@ -146,7 +147,15 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
                 ewkb(cells.provinces[p.code]), "approximate", lb, co, sorted(nb), True,
             ))  # fmt: skip
             next_province += 1
-        segs = B.segments(lines, eb, communes)
+        # The reform merged whole provinces, so a new province's stretch of a border is
+        # exactly the stretches of the old provinces it absorbed.
+        piece_province[era] = (
+            B.piece_provinces(eb, communes)
+            if era == PRE
+            else {iso3: np.array([new_province[p] for p in pp])
+                  for iso3, pp in piece_province[PRE].items()}
+        )  # fmt: skip
+        segs = B.segments(lines, piece_province[era])
         segments_by_era[era] = []
         for s in segs:
             official = F.SEGMENTS_PRE2025.get((s.province_code, s.iso3)) if era == PRE else None
@@ -175,10 +184,6 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
             ))  # fmt: skip
             segments_by_era[era].append((next_segment, s))
             next_segment += 1
-        piece_province[era] = {
-            iso3: np.array([communes[i].province_code for i in idx])
-            for iso3, idx in eb.piece_commune.items()
-        }
         n_land = sum(f.is_land_border for f in flags)
         n_coast = sum(f.is_coastal for f in flags)
         summary.eras.append(EraCounts(
