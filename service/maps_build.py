@@ -3,7 +3,7 @@
 Shared by the routes (``/maps/...``) and the CLI (``bordermap map ...``). The figures come
 from :mod:`service.db.coverage` and :mod:`service.db.progress` (the same functions as
 ``/coverage/communes`` and ``/progress/segments``), the display geometry from
-:mod:`service.db.maplayers`. Filters must be checked before (``service.routes.report_params``).
+:mod:`service.db.maplayers`. Filters must be checked before (:mod:`service.params`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from maps.segments import SEGMENT_FIELDS
 from service.db import maplayers
 from service.db.coverage import commune_coverage, coverage_summary
 from service.db.progress import Progress, border_progress, segment_progress
-from service.db.units import Executor, era_on
+from service.db.units import Executor
 from service.settings import Settings
+from service.vocabulary import era_on
 
 
 @dataclass(frozen=True, slots=True)

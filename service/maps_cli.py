@@ -50,10 +50,11 @@ def _copy_assets(target: Path) -> None:
 
 def _map(args: argparse.Namespace, settings: Settings) -> int:
     from maps.assets import Assets
+    from service import params
     from service.db.engine import make_engine
+    from service.db.units import checked_province
     from service.errors import ServiceError
     from service.maps_build import MapQuery, build_map
-    from service.routes import report_params as params
 
     if args.border and args.kind == "coverage":
         sys.stderr.write("error: --border applies to the markers and progress maps\n")
@@ -74,7 +75,7 @@ def _map(args: argparse.Namespace, settings: Settings) -> int:
                 query = MapQuery(
                     kind=args.kind,
                     as_of=day,
-                    province=params.province(conn, args.province, day),
+                    province=checked_province(conn, args.province, day),
                     border=params.border(args.border),
                 )
                 m = build_map(conn, query, settings=settings, assets=assets)

@@ -7,7 +7,9 @@ Definitions (the API, the maps and the tests use these and only these):
   ``is_coastal``. ``kind`` narrows to ``land`` or ``coastal``; a commune that is both
   counts in each kind it has.
 - **Active assignment** on a date: ``start_date <= as_of`` and (``end_date`` is NULL or
-  ``end_date > as_of``); the end date is the first day off the post.
+  ``end_date > as_of``); the end date is the first day off the post. The rule is the SQL
+  function ``active_assignments(day)`` (migration 0004), also used by the
+  ``officer_coverage`` collection.
 - **Officers** of a commune, province or total: the number of *distinct* officers with an
   active assignment there (an officer with two roles counts once; one posted to two
   communes counts once in their province and in the total). **Officers by role**: distinct
@@ -26,7 +28,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from service.db.units import Executor, era_on, valid_on
+from service.db.units import Executor, valid_on
+from service.vocabulary import era_on
 
 KINDS = ("all", "land", "coastal")
 
@@ -114,11 +117,7 @@ WITH bc AS (
     AND (CAST(:province AS text) IS NULL OR c.province_code = CAST(:province AS text))
 ),
 act AS (
-  SELECT a.commune_id, a.officer_id, a.role, (a.synthetic OR o.synthetic) AS synthetic
-  FROM officer_assignment a
-  JOIN officer o ON o.id = a.officer_id
-  JOIN bc ON bc.id = a.commune_id
-  WHERE a.start_date <= :as_of AND (a.end_date IS NULL OR a.end_date > :as_of)
+  SELECT a.* FROM active_assignments(:as_of) a JOIN bc ON bc.id = a.commune_id
 )
 """
 

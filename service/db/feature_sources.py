@@ -4,7 +4,7 @@ Each collection is a :class:`Source`: a base table, the SQL expression of every 
 (named as in :mod:`service.ogc.collections`) with the joins it needs, and the conditions
 its dates impose. :meth:`Source.select` takes only the columns and joins a request uses.
 
-Dates (see :class:`service.ogc.params.When`) are bind parameters (``:day``, ``:era``, ...):
+Dates (see :class:`service.params.When`) are bind parameters (``:day``, ``:era``, ...):
 
 - *validity* collections (segments, communes, provinces): no date → every row of both eras;
   a date → rows of that date's era valid on it; an interval → rows valid at some time in it.
@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Date,
     FromClause,
+    Integer,
     Select,
     Text,
     and_,
@@ -35,31 +37,25 @@ from sqlalchemy import (
     exists,
     false,
     func,
-    literal,
     or_,
     select,
     table,
     true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import TableClause
 from sqlalchemy.sql.sqltypes import NullType
 
 from service.db.models import (
-    MARKER_STATUSES,
-    OFFICER_ROLES,
     Border,
     BorderSegment,
     Commune,
     Marker,
     MarkerEvent,
     MarkerSegment,
-    Officer,
-    OfficerAssignment,
     Province,
 )
-from service.db.units import era_on
-from service.ogc.params import When
+from service.params import When
+from service.vocabulary import OFFICER_ROLES, era_on
 
 Col = ColumnElement[Any]
 JoinFn = Callable[[FromClause], FromClause]
@@ -84,8 +80,6 @@ _COMMUNE = _light(Commune)
 _MARKER = _light(Marker)
 _EVENT = _light(MarkerEvent)
 _MARKER_SEGMENT = _light(MarkerSegment)
-_OFFICER = _light(Officer)
-_ASSIGNMENT = _light(OfficerAssignment)
 
 
 @dataclass
@@ -139,17 +133,19 @@ def when_params(when: When | None, today: dt.date) -> dict[str, Any]:
     return out
 
 
+def valid_on(t: FromClause) -> Col:
+    """The unit row of ``t`` is in force on DAY (the SQL rule ``unit_valid_on``)."""
+    c = t.c
+    return func.unit_valid_on(c.era, c.valid_from, c.valid_to, ERA, DAY, type_=Boolean)
+
+
 def _validity(t: FromClause, shape: WhenShape) -> list[Col]:
     """Rows of a unit table valid on the date(s) (see module docstring)."""
     c = t.c
     if shape == "none":
         return []
     if shape == "instant":
-        return [
-            c.era == ERA,
-            or_(c.valid_from.is_(None), c.valid_from <= DAY),
-            or_(c.valid_to.is_(None), c.valid_to > DAY),
-        ]
+        return [valid_on(t)]
     conds: list[Col] = [c.era.in_(bindparam("eras", expanding=True))]
     bounds = shape.partition(":")[2]
     if "e" in bounds:
@@ -216,17 +212,10 @@ def _border_segments(shape: WhenShape) -> Source:
 
 def _markers(shape: WhenShape) -> Source:
     m = _MARKER.alias("m")
-    e = _EVENT.alias("e")
-    statuses = literal(list(MARKER_STATUSES), ARRAY(Text))
-    # The marker's latest event on or before the date; on one date the later step wins
-    # (the ordering of marker_status_as_of, per marker through ix_marker_event_marker_id).
+    # The marker's status on the date: the SQL rule ``marker_status_on`` (migration 0004).
     ev = (
-        select(e.c.status, e.c.event_date.label("status_date"))
-        .where(e.c.marker_id == m.c.id, e.c.event_date <= DAY)
-        .order_by(
-            e.c.event_date.desc(), func.array_position(statuses, e.c.status).desc(), e.c.id.desc()
-        )
-        .limit(1)
+        func.marker_status_on(m.c.id, DAY)
+        .table_valued(column("status", Text), column("status_date", Date))
         .lateral("ev")
     )
     ms = _MARKER_SEGMENT.alias("ms")
@@ -322,8 +311,13 @@ def _provinces(shape: WhenShape) -> Source:
 def _officer_coverage(shape: WhenShape) -> Source:
     c = _COMMUNE.alias("c")
     p, join_p = _province_join(c, "p")
-    a = _ASSIGNMENT.alias("a")
-    o = _OFFICER.alias("o")
+    # Active assignments on the date: the SQL rule ``active_assignments`` (migration 0004).
+    a = func.active_assignments(DAY).table_valued(
+        column("commune_id", Integer),
+        column("officer_id", Integer),
+        column("role", Text),
+        column("synthetic", Boolean),
+    )
     # Counts only: no officer column beyond the id leaves this subquery.
     per_commune = (
         select(
@@ -335,10 +329,9 @@ def _officer_coverage(shape: WhenShape) -> Source:
                 .label(f"officers_{role}")
                 for role in OFFICER_ROLES
             ),
-            func.bool_or(or_(a.c.synthetic, o.c.synthetic)).label("synthetic"),
+            func.bool_or(a.c.synthetic).label("synthetic"),
         )
-        .select_from(a.join(o, o.c.id == a.c.officer_id))
-        .where(a.c.start_date <= DAY, or_(a.c.end_date.is_(None), a.c.end_date > DAY))
+        .select_from(a)
         .group_by(a.c.commune_id)
         .subquery("act")
     )
@@ -369,12 +362,7 @@ def _officer_coverage(shape: WhenShape) -> Source:
         or_(c.c.synthetic, func.coalesce(per_commune.c.synthetic, false())),
         ("act",),
     )
-    where: list[Col] = [
-        c.c.era == ERA,
-        or_(c.c.valid_from.is_(None), c.c.valid_from <= DAY),
-        or_(c.c.valid_to.is_(None), c.c.valid_to > DAY),
-        or_(c.c.is_land_border, c.c.is_coastal),
-    ]
+    where: list[Col] = [valid_on(c), or_(c.c.is_land_border, c.c.is_coastal)]
     return Source(c, c.c.id, c.c.geom, cols, {"province": join_p, "act": join_act}, where)
 
 

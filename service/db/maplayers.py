@@ -19,7 +19,8 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Text
 
-from service.db.units import Executor, era_on, valid_on
+from service.db.units import Executor, valid_on
+from service.vocabulary import era_on
 
 # Default tolerances (degrees): about 30 m for communes and segments, 1 km for the basemap.
 COMMUNE_TOLERANCE = 0.0003

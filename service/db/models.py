@@ -33,20 +33,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-ERAS = ("pre2025", "post2025")
-REFORM_DATE = dt.date(2025, 7, 1)
-GEOM_SOURCES = ("official", "imported", "approximate")
-BORDER_CODES = ("CN", "LA", "KH")
-MARKER_CLASSES = ("main", "secondary", "coc_dau")
-MARKER_SETTINGS = ("land", "river_bank", "confluence")
-# Order matters: on one date a later status in this list wins (planted before verified).
-MARKER_STATUSES = ("planned", "surveyed", "planted", "verified", "damaged", "restored", "relocated")
-OFFICER_ROLES = (
-    "pho_bi_thu_dang_uy",
-    "dang_uy_vien",
-    "pho_chu_tich_ubnd",
-    "can_bo_tang_cuong",
-    "dang_vien_sinh_hoat_chi_bo_thon",
+from service.vocabulary import (
+    BORDER_CODES,
+    ERAS,
+    GEOM_SOURCES,
+    MARKER_CLASSES,
+    MARKER_SETTINGS,
+    MARKER_STATUSES,
+    OFFICER_ROLES,
 )
 
 

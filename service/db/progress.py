@@ -57,8 +57,8 @@ from typing import Any
 from sqlalchemy import text
 
 from geo.demarcation import demarcated_share
-from service.db.models import MARKER_STATUSES
-from service.db.units import Executor, era_on, valid_on
+from service.db.units import Executor, valid_on
+from service.vocabulary import MARKER_STATUSES, era_on
 
 PLANTED_OR_LATER = ("planted", "verified", "damaged", "restored", "relocated")
 NOT_YET_PLANTED = ("planned", "surveyed")

@@ -12,8 +12,8 @@ import datetime as dt
 
 from sqlalchemy import text
 
-from service.db.models import ERAS
-from service.db.units import Executor, era_on, valid_on
+from service.db.units import Executor, valid_on
+from service.vocabulary import ERAS, era_on
 
 
 # Generous metres-per-degree to turn a metre radius into a degree radius for the index

@@ -13,26 +13,20 @@ import datetime as dt
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from service.db.models import ERAS, REFORM_DATE
+from service.errors import BadRequest
+from service.params import province_code
+from service.vocabulary import ERAS, REFORM_DATE, era_on
 
 Executor = Session | Connection
 
-# SQL fragment: the row aliased ``alias`` is valid on :as_of (bind it next to :era).
-VALID_ON = (
-    "{a}.era = :era"
-    " AND ({a}.valid_from IS NULL OR {a}.valid_from <= :as_of)"
-    " AND ({a}.valid_to IS NULL OR {a}.valid_to > :as_of)"
-)
+# SQL condition: the row aliased ``a`` is in force on :as_of in era :era. The rule itself is
+# the SQL function ``unit_valid_on`` (migration 0004), which every query calls.
+VALID_ON = "unit_valid_on({a}.era, {a}.valid_from, {a}.valid_to, :era, :as_of)"
 
 
 def valid_on(alias: str) -> str:
     """SQL condition: the unit row ``alias`` is valid on ``:as_of`` in era ``:era``."""
     return VALID_ON.format(a=alias)
-
-
-def era_on(as_of: dt.date) -> str:
-    """The era of units in force on ``as_of``: ``pre2025`` before 2025-07-01, else ``post2025``."""
-    return ERAS[0] if as_of < REFORM_DATE else ERAS[1]
 
 
 def province_exists(db: Executor, code: str, *, as_of: dt.date) -> bool:
@@ -42,6 +36,18 @@ def province_exists(db: Executor, code: str, *, as_of: dt.date) -> bool:
         {"code": code, "era": era_on(as_of), "as_of": as_of},
     ).first()
     return row is not None
+
+
+def checked_province(db: Executor, value: str | None, day: dt.date) -> str | None:
+    """The province code ``value`` (see :func:`service.params.province_code`) if a province
+    with it is valid on ``day``; None when absent. Otherwise a BadRequest naming it."""
+    code = province_code(value)
+    if code is not None and not province_exists(db, code, as_of=day):
+        raise BadRequest(
+            f"province: no province {code!r} on {day.isoformat()}"
+            f" ({era_on(day)} units; codes changed on {REFORM_DATE.isoformat()})"
+        )
+    return code
 
 
 def commune_exists(db: Executor, code: str, *, era: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.db.models import GEOM_SOURCES, REFORM_DATE
 from service.ingest import fields
 from service.ingest.base import (
     Collector,
@@ -17,6 +16,7 @@ from service.ingest.base import (
     slug,
 )
 from service.ingest.fields import Row
+from service.vocabulary import GEOM_SOURCES, REFORM_DATE
 
 # Same slugs as the demo builder (service.demo.units): the type comes from the name prefix.
 COMMUNE_TYPES = (

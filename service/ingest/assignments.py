@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from service.db.models import OFFICER_ROLES
 from service.ingest import fields
 from service.ingest.base import Collector, Context, Geo, Kind, RowErrors, slug
 from service.ingest.fields import Row
+from service.vocabulary import OFFICER_ROLES
 
 # Resolution 24-NQ/ĐU of 20 Dec 1998 started the programme (DOMAIN.md section 5).
 PROGRAMME_START = dt.date(1998, 1, 1)

@@ -9,7 +9,6 @@ from geo.crs import transform_description
 from geo.errors import GeoError
 from geo.markers import parse_marker_label
 from geo.measures import length_km
-from service.db.models import MARKER_CLASSES, MARKER_SETTINGS, MARKER_STATUSES
 from service.ingest import fields
 from service.ingest.base import (
     EARLIEST,
@@ -25,6 +24,7 @@ from service.ingest.base import (
 )
 from service.ingest.fields import Row
 from service.ingest.problems import RowError
+from service.vocabulary import MARKER_CLASSES, MARKER_SETTINGS, MARKER_STATUSES
 
 # Segment codes as the demo builds them: province, neighbour ISO3, "-U" when not demarcated.
 SEGMENT_CODE = re.compile(r"^(\d{2})-(CHN|LAO|KHM)(-U)?$")

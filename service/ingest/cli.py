@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 from service.ingest.options import (
     AXIS_ORDER_NAMES,
     DEFAULT_MAX_BORDER_DISTANCE_M,
-    ERA_NAMES,
     KIND_NAMES,
     VARIANT_NAMES,
     ImportOptions,
 )
 from service.settings import Settings
+from service.vocabulary import ERAS
 
 if TYPE_CHECKING:
     from service.ingest.problems import ImportReport
@@ -51,7 +51,7 @@ def register(sub: Any, handlers: dict[str, Any]) -> None:
         default="xy",
         help="xy = easting, northing / lon, lat (default); northing_easting = surveyors' X, Y",
     )
-    p.add_argument("--era", choices=ERA_NAMES, default="post2025", help="administrative era")
+    p.add_argument("--era", choices=ERAS, default="post2025", help="administrative era")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument(
         "--no-repair",

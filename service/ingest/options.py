@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 KIND_NAMES = ("communes", "markers", "segments", "assignments", "border-communes", "provinces")
 AXIS_ORDER_NAMES = ("xy", "northing_easting")
 VARIANT_NAMES = ("official", "internal")
-ERA_NAMES = ("pre2025", "post2025")
 DEFAULT_MAX_BORDER_DISTANCE_M = 2000.0
 
 

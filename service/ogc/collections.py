@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from service.db.models import BORDER_CODES, ERAS, MARKER_CLASSES, MARKER_SETTINGS, MARKER_STATUSES
-from service.db.models import OFFICER_ROLES as ROLES
 from service.errors import NotFound
+from service.vocabulary import BORDER_CODES, ERAS, MARKER_CLASSES, MARKER_SETTINGS, MARKER_STATUSES
+from service.vocabulary import OFFICER_ROLES as ROLES
 
 PropType = Literal["string", "integer", "number", "boolean", "date", "array"]
 FilterKind = Literal["eq", "contains"]

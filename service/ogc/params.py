@@ -1,7 +1,8 @@
 """service.ogc.params: reading and checking the query parameters of the OGC endpoints.
 
-One parser serves HTTP and the ``bordermap export`` command, so both accept the same
-filters with the same messages. Every rejection is a BadRequest (400) naming the
+Built on the one parser of :mod:`service.params` (dates, choices, numbers), so items,
+reports, maps and the ``bordermap export`` command accept the same values with the same
+messages. Every rejection is a BadRequest (400) naming the
 parameter. Unknown parameters are rejected too (OGC API - Features /req/core/query-param-unknown).
 """
 
@@ -16,11 +17,12 @@ from typing import Literal
 from geo.bbox import BBox, parse_bbox
 from geo.crs import transformer_to_wgs84
 from geo.errors import GeoError
-from service.db.models import ERAS, REFORM_DATE
 from service.errors import BadRequest
 from service.ogc import cql2
 from service.ogc.collections import Collection
 from service.ogc.crs import CRS84, OutputCRS, resolve
+from service.params import When, check_known, choice, integer
+from service.params import when as parse_when
 
 ItemsFormat = Literal["json", "geojson", "html", "csv", "gpkg", "fgb"]
 ITEMS_FORMATS: tuple[ItemsFormat, ...] = ("json", "geojson", "html", "csv", "gpkg", "fgb")
@@ -44,39 +46,6 @@ ITEMS_PARAMS = (
     "filter-crs",
 )
 FEATURE_PARAMS = ("f", "crs", "datetime", "as_of", "properties")
-
-
-@dataclass(frozen=True, slots=True)
-class When:
-    """The date(s) a request is about.
-
-    ``start``/``end`` are inclusive; an instant has ``start == end``; None is open.
-    ``explicit`` is False when the client gave no date (state collections use ``today``).
-    """
-
-    start: dt.date | None
-    end: dt.date | None
-    today: dt.date
-    explicit: bool
-
-    @property
-    def is_instant(self) -> bool:
-        """A single date (``as_of`` or an instant ``datetime``)."""
-        return self.explicit and self.start is not None and self.start == self.end
-
-    @property
-    def state_date(self) -> dt.date:
-        """The date whose state is shown: the instant, the end of an interval, or today."""
-        return self.end if self.explicit and self.end is not None else self.today
-
-    def eras(self) -> tuple[str, ...]:
-        """Administrative eras in force at some time within the dates."""
-        out = []
-        if self.start is None or self.start < REFORM_DATE:
-            out.append(ERAS[0])
-        if self.end is None or self.end >= REFORM_DATE:
-            out.append(ERAS[1])
-        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,14 +105,6 @@ def allowed_items_params(collection: Collection) -> tuple[str, ...]:
     return (*ITEMS_PARAMS, *(f.param for f in collection.filters))
 
 
-def check_known(params: Iterable[str], allowed: Iterable[str]) -> None:
-    """Reject a parameter that is not in ``allowed``, naming it and listing the known ones."""
-    ok = set(allowed)
-    for name in params:
-        if name not in ok:
-            raise BadRequest(f"unknown query parameter {name!r}; accepted: {', '.join(sorted(ok))}")
-
-
 def parse_items_query(
     collection: Collection,
     params: Mapping[str, str],
@@ -156,16 +117,16 @@ def parse_items_query(
     """Check the items parameters of ``collection`` and return the query they describe."""
     check_known(params, allowed_items_params(collection))
     get = params.get
-    fmt = _choice("f", get("f"), tuple(formats), "json")
-    limit = _int("limit", get("limit"), default_limit, 1, max_limit)
-    offset = _int("offset", get("offset"), 0, 0, MAX_OFFSET)
+    fmt = choice("f", get("f"), formats, "json")
+    limit = integer(get("limit"), name="limit", low=1, high=max_limit, default=default_limit)
+    offset = integer(get("offset"), name="offset", low=0, high=MAX_OFFSET, default=0)
     crs = _crs("crs", get("crs"))
     bbox: tuple[BBox, ...] = ()
     if get("bbox") is not None:
         bbox = _bbox(get("bbox") or "", _crs("bbox-crs", get("bbox-crs")))
     elif get("bbox-crs") is not None:
         raise BadRequest("bbox-crs given without bbox")
-    when = parse_when(collection, get("datetime"), get("as_of"), today)
+    when = parse_when(get("datetime"), get("as_of"), today)
     filters = tuple(
         (f.param, _filter_values(collection, f.param, f.prop, params[f.param]))
         for f in collection.filters
@@ -197,33 +158,14 @@ def parse_feature_query(
     check_known(params, FEATURE_PARAMS)
     return FeatureQuery(
         collection=collection,
-        fmt=_choice("f", params.get("f"), ("json", "geojson", "html"), "json"),
+        fmt=choice("f", params.get("f"), ("json", "geojson", "html"), "json"),
         crs=_crs("crs", params.get("crs")),
-        when=parse_when(collection, params.get("datetime"), params.get("as_of"), today),
+        when=parse_when(params.get("datetime"), params.get("as_of"), today),
         properties=_properties(collection, params.get("properties")),
     )
 
 
 # --- single parameters ------------------------------------------------------------------------
-
-
-def _choice(name: str, value: str | None, choices: tuple[str, ...], default: str) -> str:
-    if value is None:
-        return default
-    if value not in choices:
-        raise BadRequest(f"{name}: {value!r} is not one of {', '.join(choices)}")
-    return value
-
-
-def _int(name: str, value: str | None, default: int, lo: int, hi: int) -> int:
-    if value is None:
-        return default
-    if not re.fullmatch(r"[0-9]{1,12}", value.strip()):
-        raise BadRequest(f"{name}: {value!r} is not a non-negative integer")
-    n = int(value)
-    if not lo <= n <= hi:
-        raise BadRequest(f"{name}: {n} is outside {lo}..{hi}")
-    return n
 
 
 def _crs(name: str, value: str | None) -> OutputCRS:
@@ -272,51 +214,6 @@ def _to_wgs84(
     if not all(-180 <= v <= 180 for v in lons) or not all(-90 <= v <= 90 for v in lats):
         raise BadRequest(f"{name}: coordinates fall outside the globe in {crs.uri}")
     return lons, lats
-
-
-_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_DATETIME = re.compile(rf"^({_DATE})(?:[Tt ][0-9:.]+(?:[Zz]|[+-][0-9]{{2}}:?[0-9]{{2}})?)?$")
-
-
-def _date(name: str, value: str) -> dt.date:
-    m = _DATETIME.match(value.strip())
-    if m is None:
-        raise BadRequest(f"{name}: {value!r} is not an RFC 3339 date or date-time")
-    try:
-        if value.strip() != m.group(1):
-            stamp = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-            if stamp.tzinfo is not None:
-                stamp = stamp.astimezone(dt.UTC)
-            return stamp.date()
-        return dt.date.fromisoformat(m.group(1))
-    except ValueError:
-        raise BadRequest(f"{name}: {value!r} is not a valid date") from None
-
-
-def parse_when(
-    collection: Collection, datetime: str | None, as_of: str | None, today: dt.date
-) -> When:
-    """The dates of ``datetime`` (instant or interval) or ``as_of`` (a date)."""
-    if datetime is not None and as_of is not None:
-        raise BadRequest("give either datetime or as_of, not both")
-    if as_of is not None:
-        d = _date("as_of", as_of)
-        return When(d, d, today, True)
-    if datetime is None:
-        return When(None, None, today, False)
-    if "/" not in datetime:
-        d = _date("datetime", datetime)
-        return When(d, d, today, True)
-    parts = datetime.split("/")
-    if len(parts) != 2:
-        raise BadRequest(f"datetime: {datetime!r} has more than one '/'")
-    start = None if parts[0] in ("", "..") else _date("datetime", parts[0])
-    end = None if parts[1] in ("", "..") else _date("datetime", parts[1])
-    if start is None and end is None:
-        raise BadRequest("datetime: an interval needs at least one bound")
-    if start is not None and end is not None and start > end:
-        raise BadRequest("datetime: the interval starts after it ends")
-    return When(start, end, today, True)
 
 
 def _filter_values(collection: Collection, param: str, prop_name: str, raw: str) -> tuple:

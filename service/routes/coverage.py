@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from service import params
 from service.csv_response import csv_response, negotiate
 from service.db.coverage import (
     CommuneCoverage,
@@ -21,10 +22,10 @@ from service.db.coverage import (
     commune_coverage,
     coverage_summary,
 )
-from service.db.models import OFFICER_ROLES
+from service.db.units import checked_province
 from service.deps import SessionDep
-from service.routes import report_params as params
 from service.routes.report_docs import AS_OF, CSV_TOO, ERRORS, KIND, PROVINCE, F, extra
+from service.vocabulary import OFFICER_ROLES
 
 router = APIRouter(prefix="/coverage", tags=["coverage"])
 
@@ -128,10 +129,10 @@ def _province_csv(p: ProvinceOut) -> dict[str, object]:
 
 def _inputs(request: Request, session: SessionDep) -> tuple[str, dt.date, str | None, str]:
     q = request.query_params
-    params.only(request, *_ALLOWED)
+    params.check_known(request.query_params, _ALLOWED)
     fmt = negotiate(request, q.get("f"))
     day = params.as_of(q.get("as_of"))
-    return fmt, day, params.province(session, q.get("province"), day), params.kind(q.get("kind"))
+    return fmt, day, checked_province(session, q.get("province"), day), params.kind(q.get("kind"))
 
 
 _PARAMS = extra(AS_OF, PROVINCE, KIND, F)

@@ -23,11 +23,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from maps.assets import DEFAULT_STATIC_URL, Assets, static_files
 from maps.kinds import MapKind
+from service import params
 from service.db.data_version import read_version
+from service.db.units import checked_province
 from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound
 from service.maps_build import MapQuery, build_map
-from service.routes import report_params as params
 from service.routes.report_docs import AS_OF_DOC, BORDER_DOC, DATE, ERRORS, PROVINCE_DOC
 
 router = APIRouter(prefix="/maps", tags=["maps"])
@@ -129,14 +130,14 @@ def _page(
     province: str | None = None,
     border: str | None = None,
 ) -> Response:
-    params.only(request, *allowed)
+    params.check_known(request.query_params, allowed)
     # One snapshot for the version and every query of the map.
     conn = session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     day = params.as_of(as_of)
     query = MapQuery(
         kind=kind,
         as_of=day,
-        province=params.province(conn, province, day),
+        province=checked_province(conn, province, day),
         border=params.border(border),
     )
     assets_url = static_url(request, settings.base_url)

@@ -20,7 +20,7 @@ from service.errors import BadRequest, NotFound
 from service.ogc import documents, html
 from service.ogc.collections import COLLECTIONS, Collection
 from service.ogc.links import SCHEMA, base_url, doc_links, negotiate
-from service.ogc.params import check_known
+from service.params import check_known
 from service.routes import ogc_items
 from service.routes.ogc_items import connection, settings_of
 from service.routes.ogc_openapi import ERROR_RESPONSES, JSON_OR_HTML, f_param

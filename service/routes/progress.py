@@ -13,12 +13,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from service import params
 from service.csv_response import csv_response, negotiate
-from service.db.models import MARKER_STATUSES
 from service.db.progress import Progress, border_progress, segment_progress
+from service.db.units import checked_province
 from service.deps import SessionDep
-from service.routes import report_params as params
 from service.routes.report_docs import AS_OF, BORDER, CSV_TOO, ERRORS, PROVINCE, F, extra
+from service.vocabulary import MARKER_STATUSES
 
 router = APIRouter(prefix="/progress", tags=["progress"])
 
@@ -70,11 +71,11 @@ def _flat(p: Progress) -> dict[str, object]:
 
 def _report(request: Request, session: SessionDep, level: str) -> ProgressReport | Response:
     q = request.query_params
-    params.only(request, *_ALLOWED)
+    params.check_known(request.query_params, _ALLOWED)
     fmt = negotiate(request, q.get("f"))
     day = params.as_of(q.get("as_of"))
     code = params.border(q.get("border"))
-    prov = params.province(session, q.get("province"), day)
+    prov = checked_province(session, q.get("province"), day)
     fetch = segment_progress if level == "segments" else border_progress
     rows = fetch(session, as_of=day, border=code, province=prov)
     if fmt == "csv":

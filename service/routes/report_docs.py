@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from service.db.models import BORDER_CODES, ERAS
+from service.vocabulary import BORDER_CODES, ERAS
 
 Param = dict[str, Any]
 
@@ -55,8 +55,9 @@ def extra(*params: Param) -> dict[str, Any]:
 
 AS_OF = param(
     "as_of",
-    {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-    "The date (YYYY-MM-DD) of the figures; default today. Before 2025-07-01 the pre-2025"
+    {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([Tt ].+)?$"},
+    "The date of the figures, an RFC 3339 date (YYYY-MM-DD) or date-time (its UTC day);"
+    " default today. Before 2025-07-01 the pre-2025"
     " provinces, communes and segments apply, from then the post-2025 ones.",
 )
 PROVINCE = param(

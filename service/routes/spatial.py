@@ -12,10 +12,10 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from service import params
 from service.db.spatial import communes_near_border, markers_in_commune, nearest_markers
 from service.deps import SessionDep
 from service.errors import BadRequest, NotFound
-from service.routes import report_params as params
 from service.routes.report_docs import (
     AS_OF,
     BORDER,
@@ -85,7 +85,7 @@ def _geojson(body: str) -> Response:
 def near_border(request: Request, session: SessionDep) -> Response:
     """Border communes near a border line."""
     q = request.query_params
-    params.only(request, "km", "border", "as_of", "kind")
+    params.check_known(request.query_params, ("km", "border", "as_of", "kind"))
     dist = params.number(q.get("km"), name="km", low=0.0, high=MAX_KM)
     day = params.as_of(q.get("as_of"))
     body = communes_near_border(
@@ -113,7 +113,7 @@ def near_border(request: Request, session: SessionDep) -> Response:
 def commune_markers(request: Request, session: SessionDep) -> Response:
     """Markers inside a commune."""
     q = request.query_params
-    params.only(request, "era", "as_of")
+    params.check_known(request.query_params, ("era", "as_of"))
     code = str(request.path_params["code"])
     if not re.fullmatch(r"\d{5}", code):
         raise BadRequest(f"code: {code!r} is not a five-digit commune code")
@@ -139,7 +139,7 @@ def commune_markers(request: Request, session: SessionDep) -> Response:
 def markers_nearest(request: Request, session: SessionDep) -> Response:
     """The k nearest markers to a point."""
     q = request.query_params
-    params.only(request, "lon", "lat", "k", "border", "as_of")
+    params.check_known(request.query_params, ("lon", "lat", "k", "border", "as_of"))
     x = params.number(q.get("lon"), name="lon", low=-180.0, high=180.0)
     y = params.number(q.get("lat"), name="lat", low=-90.0, high=90.0)
     n = params.integer(q.get("k"), name="k", low=1, high=MAX_K, default=5)

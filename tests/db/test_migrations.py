@@ -28,7 +28,8 @@ def test_up_down_up_on_an_empty_database(empty_db_url: str) -> None:
             functions = c.execute(
                 text(
                     "SELECT count(*) FROM pg_proc WHERE proname IN ('bump_data_version',"
-                    " 'marker_status_as_of', 'marker_event_append_only')"
+                    " 'marker_status_as_of', 'marker_event_append_only',"
+                    " 'unit_valid_on', 'active_assignments', 'marker_status_on')"
                 )
             ).scalar_one()
         assert functions == 0
@@ -46,3 +47,12 @@ def test_autogenerate_finds_no_drift(engine) -> None:  # type: ignore[no-untyped
         )
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == []
+
+
+def test_the_status_rule_orders_statuses_as_the_vocabulary() -> None:
+    from importlib import import_module
+
+    from service.vocabulary import MARKER_STATUSES
+
+    rules = import_module("service.db.migrations.versions.0004_rules")
+    assert rules.STATUSES == MARKER_STATUSES

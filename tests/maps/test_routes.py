@@ -69,7 +69,7 @@ def test_as_of_before_the_reform_shows_the_old_units(client: TestClient) -> None
 
 
 def test_tooltip_role_labels_cover_every_role() -> None:
-    from service.db.models import OFFICER_ROLES
+    from service.vocabulary import OFFICER_ROLES
 
     assert set(ROLE_LABELS) == set(OFFICER_ROLES)
 
