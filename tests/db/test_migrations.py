@@ -7,7 +7,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from service.db import migrate
+from service.db import (
+    migrate,
+    schema_reporting,  # noqa: F401 (its tables join Base.metadata)
+)
 from service.db.migrate import include_object
 from service.db.models import Base
 
