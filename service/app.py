@@ -11,7 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from service.db.engine import make_engine, make_sessionmaker
 from service.errors import add_exception_handlers
 from service.etag import ETagMiddleware
-from service.routes import coverage, docs, health, ogc, progress, spatial
+from service.routes import coordination, coverage, docs, health, ogc, progress, spatial, targets
 from service.routes import maps as maps_routes
 from service.settings import Settings
 
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.mount(docs.STATIC_PREFIX, docs.static_app(), name="api-static")
     app.include_router(ogc.make_router(settings))
-    for reports in (progress, coverage, spatial):
+    for reports in (progress, coverage, targets, spatial, coordination):
         app.include_router(reports.router)
     app.include_router(maps_routes.router)
     return app
