@@ -33,6 +33,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Tests make and drop their own databases on the local cluster (or on the server
 # of BORDERMAP_TEST_DATABASE_URL); they never touch the `bordermap` database.

@@ -356,7 +356,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         }
         page = args.page_size
         with (
-            serve("bordermap", ["--factory", "service.app:create_app"], bm_env, "/healthz") as bm,
+            serve(
+                "bordermap", ["--factory", "service.web.app:create_app"], bm_env, "/healthz"
+            ) as bm,
             serve("tipg", ["tipg.main:app"], tipg_env, "/collections") as tp,
         ):
             feature_bm = _bordermap_feature_url(bm, targets.commune_id, url)

@@ -198,7 +198,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         database(args.database_url, args.throwaway) as url,
         serve(
             "bordermap",
-            ["--factory", "service.app:create_app"],
+            ["--factory", "service.web.app:create_app"],
             {"BORDERMAP_DATABASE_URL": _libpq_url(url)},
             "/healthz",
         ) as base,

@@ -7,10 +7,8 @@ and summary show exactly what ``/coverage/communes`` returns.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -27,6 +25,7 @@ from maps.base import (
     new_map,
 )
 from maps.elements import ESCAPE_JS, GeoJsonLayer, Panel, Script, js_const
+from service.figures import CoverageSummary
 
 # Properties every commune feature must have (the coverage API's fields, minus names).
 COMMUNE_FIELDS = (
@@ -39,23 +38,6 @@ COMMUNE_FIELDS = (
     "officers",
     "officers_by_role",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class CoverageFigures:
-    """The totals the summary panel shows (the coverage API's totals for the same filters)."""
-
-    as_of: dt.date
-    era: str
-    province_label: str
-    communes: int
-    land_communes: int
-    coastal_communes: int
-    covered: int
-    uncovered: int
-    officers: int
-    officers_by_role: Mapping[str, int] = field(default_factory=dict)
-    synthetic: bool = False
 
 
 _TOOLTIP_JS = """
@@ -143,8 +125,9 @@ def legend_html(class_counts: Mapping[str, int]) -> str:
     )
 
 
-def summary_html(fig: CoverageFigures) -> str:
-    """The summary panel: the coverage API's totals for the map's filters."""
+def summary_html(summary: CoverageSummary, scope: str) -> str:
+    """The summary panel: the coverage API's totals for the map's filters (``scope``)."""
+    fig = summary.totals
     both = fig.land_communes + fig.coastal_communes - fig.communes
     pct = f"{100.0 * fig.covered / fig.communes:.1f} %" if fig.communes else "n/a"
     role_rows = "".join(
@@ -152,10 +135,10 @@ def summary_html(fig: CoverageFigures) -> str:
         f'<td class="n">{n}</td></tr>'
         for role, n in sorted(fig.officers_by_role.items())
     )
-    era = "pre-2025 units" if fig.era == "pre2025" else "units since 1 Jul 2025"
+    era = "pre-2025 units" if summary.era == "pre2025" else "units since 1 Jul 2025"
     return (
-        f"<h3>Officer coverage, {fig.as_of.isoformat()}</h3>"
-        f'<div class="muted">{escape(fig.province_label)} &middot; {era}</div>'
+        f"<h3>Officer coverage, {summary.as_of.isoformat()}</h3>"
+        f'<div class="muted">{escape(scope)} &middot; {era}</div>'
         '<table id="bm-summary-table">'
         f'<tr data-key="communes"><td>Border communes</td><td class="n">{fig.communes}</td></tr>'
         f'<tr data-key="land_communes"><td>&nbsp;&nbsp;on the land border</td>'
@@ -175,8 +158,9 @@ def summary_html(fig: CoverageFigures) -> str:
 
 def coverage_map(
     communes: Any,
-    figures: CoverageFigures,
+    summary: CoverageSummary,
     *,
+    scope: str,
     basemap: Basemap,
     assets: Assets,
     tiles: Tiles | None = None,
@@ -188,8 +172,10 @@ def coverage_map(
     communes
         FeatureCollection (or GeoDataFrame in any CRS) of the border communes, one feature
         each, with the properties in ``COMMUNE_FIELDS`` (officer counts only, no names).
-    figures
-        The totals for the same filters, shown in the summary panel.
+    summary
+        The coverage figures for the same filters; the summary panel shows its totals.
+    scope
+        A human description of the filters (province), for the panel title.
     basemap, assets, tiles
         See :mod:`maps.base` and :mod:`maps.assets`.
 
@@ -204,7 +190,7 @@ def coverage_map(
         assets=assets,
         basemap=basemap,
         tiles=tiles,
-        synthetic=figures.synthetic,
+        synthetic=summary.synthetic,
         bounds=feature_bounds(data),
     )
     m.add_child(Script(js_const("BM_ROLES", style.ROLE_LABELS) + ESCAPE_JS + _TOOLTIP_JS))
@@ -222,5 +208,5 @@ def coverage_map(
         style.coverage_class(int(f["properties"]["officers"])).key for f in data["features"]
     )
     m.add_child(Panel(legend_html(counts), dom_id="bm-legend", position="bottomright"))
-    m.add_child(Panel(summary_html(figures), dom_id="bm-summary", position="topleft"))
+    m.add_child(Panel(summary_html(summary, scope), dom_id="bm-summary", position="topleft"))
     return finish(m)

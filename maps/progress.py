@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -27,27 +26,14 @@ from maps.base import (
 from maps.charts import Bar, percent_bars_svg, year_bars_svg
 from maps.elements import ESCAPE_JS, Panel, Script
 from maps.segments import TOOLTIP_JS, progress_legend_rows, segments_layer
-
-
-@dataclass(frozen=True, slots=True)
-class BorderFigures:
-    """Progress of one border (the progress API's border row) for the summary panel."""
-
-    border_code: str
-    border_name: str
-    pct_km: float | None
-    km_demarcated: float | None
-    length_km: float | None
-    markers_planted: int
-    markers_total: int
-    pct_markers: float | None
+from service.figures import Progress
 
 
 def _fmt(v: float | None, unit: str) -> str:
     return "n/a" if v is None else f"{v:,.1f}{unit}"
 
 
-def summary_html(borders: Sequence[BorderFigures], as_of: dt.date, scope: str) -> str:
+def summary_html(borders: Sequence[Progress], as_of: dt.date, scope: str) -> str:
     """One block per border: % of the line demarcated, km, markers planted."""
     rows = "".join(
         f'<tr data-border="{escape(b.border_code)}"><td colspan="2"><b>'
@@ -92,7 +78,7 @@ def chart_html(segments: dict[str, Any], planting: Mapping[int, int]) -> str:
 
 def progress_map(
     segments: Any,
-    borders: Sequence[BorderFigures],
+    borders: Sequence[Progress],
     planting: Mapping[int, int],
     *,
     as_of: dt.date,

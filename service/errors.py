@@ -1,16 +1,11 @@
-"""service.errors: domain errors and the one table mapping them to HTTP statuses."""
+"""service.errors: the errors BorderMap reports to people, raised by any layer.
+
+The web app maps them to HTTP statuses in one table (:mod:`service.web.errors`); the
+commands print their message on one line (:func:`service.commands.main.main`). Free of
+imports, so the command line catches them without loading SQLAlchemy.
+"""
 
 from __future__ import annotations
-
-import logging
-
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
-
-from geo.errors import GeoError
-
-log = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -25,25 +20,8 @@ class BadRequest(ServiceError):
     """A query parameter or body the service cannot accept; the message names it."""
 
 
-STATUS_CODES: dict[type[Exception], int] = {
-    NotFound: 404,
-    BadRequest: 400,
-    GeoError: 400,
-    SQLAlchemyError: 500,
-}
+class DatabaseNotReady(ServiceError):
+    """The database is unreachable, lacks an extension, or lacks the schema.
 
-
-def add_exception_handlers(app: FastAPI) -> None:
-    """Register one JSON handler per entry of ``STATUS_CODES``."""
-
-    def _handler(status: int):  # type: ignore[no-untyped-def]
-        async def handle(request: Request, exc: Exception) -> JSONResponse:
-            if status >= 500:
-                log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-                return JSONResponse({"detail": "internal server error"}, status_code=status)
-            return JSONResponse({"detail": str(exc)}, status_code=status)
-
-        return handle
-
-    for exc_type, status in STATUS_CODES.items():
-        app.add_exception_handler(exc_type, _handler(status))
+    The message is one line that names the cause and what to run about it.
+    """

@@ -38,7 +38,7 @@ def _server_url() -> str:
     explicit = os.environ.get("BORDERMAP_TEST_DATABASE_URL")
     if explicit:
         return explicit.replace("postgresql://", "postgresql+psycopg://", 1)
-    from service.localdb import cluster_for
+    from service.db.localdb import cluster_for
 
     return cluster_for(Settings(_env_file=None, home=ROOT / ".bordermap")).url_for("postgres")  # type: ignore[call-arg]
 
@@ -136,8 +136,8 @@ def session(conn: Connection) -> Iterator[Session]:
 @pytest.fixture
 def client(conn: Connection) -> Iterator[TestClient]:
     """The app with every request's session on the rolled-back test connection."""
-    from service.app import create_app
-    from service.deps import get_session
+    from service.web.app import create_app
+    from service.web.deps import get_session
 
     url = conn.engine.url.render_as_string(hide_password=False)
     app = create_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
@@ -179,7 +179,7 @@ def demo_engine(demo_db_url: str) -> Iterator[Engine]:
 @pytest.fixture(scope="module")
 def demo_client(demo_db_url: str) -> Iterator[TestClient]:
     """The app on the demo database, in process (read-only use)."""
-    from service.app import create_app
+    from service.web.app import create_app
 
     app = create_app(Settings(_env_file=None, database_url=demo_db_url))  # type: ignore[call-arg]
     with TestClient(app) as c:
@@ -198,7 +198,7 @@ def live_server(demo_db_url: str) -> Iterator[str]:
 
     import uvicorn
 
-    from service.app import create_app
+    from service.web.app import create_app
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from service.app import create_app
 from service.settings import Settings
+from service.web.app import create_app
 
 pytestmark = pytest.mark.db
 

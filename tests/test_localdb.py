@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from service import localdb
-from service.cli import main
+from service.commands.main import main
+from service.db import localdb
 from service.settings import Settings
 
 from .conftest import need
@@ -68,3 +68,30 @@ def test_external_url_leaves_local_cluster_alone(
     assert main(["db", "url"]) == 0
     assert capsys.readouterr().out.strip() == "postgresql+psycopg://u@db.example:5432/x"
     assert main(["db", "start"]) == 2
+
+
+def test_a_busy_port_is_the_first_thing_said_with_how_to_pick_another(
+    throwaway: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", throwaway.db_port))
+        busy.listen()
+        assert main(["db", "start"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: port {throwaway.db_port} on 127.0.0.1 is already in use"), err
+    assert "BORDERMAP_DB_PORT=" in err
+    assert "could not change directory" not in err
+    assert main(["db", "status"]) == 3
+
+
+def test_pg_commands_run_from_a_folder_the_postgres_user_can_enter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As root, from a folder closed to postgres (pytest's tmp is mode 700), no cd noise."""
+    need(not localdb.missing_packages(), "PostgreSQL 15 + PostGIS 3 packages are not installed")
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    monkeypatch.chdir(closed)
+    res = localdb._run([str(localdb.PG_BIN / "pg_ctl"), "status", "-D", str(tmp_path / "none")])
+    assert res.returncode != 0
+    assert "could not change directory" not in res.stderr + res.stdout

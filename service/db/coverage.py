@@ -23,74 +23,20 @@ Only counts leave this module: no officer name, number, rank or unit.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
 
 from service.db.units import Executor, valid_on
+from service.figures import (
+    CommuneCoverage,
+    CoverageSummary,
+    ProvinceCoverage,
+    UncoveredCommune,
+)
 from service.vocabulary import era_on
 
 KINDS = ("all", "land", "coastal")
-
-
-@dataclass(frozen=True, slots=True)
-class CommuneCoverage:
-    """Coverage of one border commune on a date (no geometry: join maps on ``code``)."""
-
-    code: str
-    name: str
-    province_code: str
-    province_name: str
-    is_land_border: bool
-    is_coastal: bool
-    neighbour_countries: list[str]
-    officers: int
-    officers_by_role: dict[str, int]
-    covered: bool
-    synthetic: bool
-
-
-@dataclass(frozen=True, slots=True)
-class UncoveredCommune:
-    """A border commune with no active officer."""
-
-    code: str
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class ProvinceCoverage:
-    """Coverage of the border communes of one province (or of all, for the totals)."""
-
-    province_code: str | None
-    province_name: str | None
-    communes: int
-    land_communes: int
-    coastal_communes: int
-    covered: int
-    uncovered: int
-    officers: int
-    officers_by_role: dict[str, int]
-    uncovered_communes: list[UncoveredCommune] = field(default_factory=list)
-    synthetic: bool = False
-
-    @property
-    def covered_pct(self) -> float | None:
-        """Share of border communes covered, in percent (None with no communes)."""
-        return round(100.0 * self.covered / self.communes, 2) if self.communes else None
-
-
-@dataclass(frozen=True, slots=True)
-class CoverageSummary:
-    """Province rows and the totals over them, for one date, province filter and kind."""
-
-    as_of: dt.date
-    era: str
-    kind: str
-    provinces: list[ProvinceCoverage]
-    totals: ProvinceCoverage
-    synthetic: bool
 
 
 def _check_kind(kind: str) -> None:
@@ -158,7 +104,8 @@ unit AS (
          count(*) FILTER (WHERE pc.is_land_border) AS land_communes,
          count(*) FILTER (WHERE pc.is_coastal) AS coastal_communes,
          count(*) FILTER (WHERE pc.is_covered) AS covered,
-         COALESCE(jsonb_agg(jsonb_build_object('code', pc.code, 'name', pc.name)
+         COALESCE(jsonb_agg(jsonb_build_object('code', pc.code, 'name', pc.name,
+                                            'province_code', pc.province_code)
                             ORDER BY pc.code) FILTER (WHERE NOT pc.is_covered),
                   '[]'::jsonb) AS uncovered_communes,
          bool_or(pc.synthetic) AS synthetic,
@@ -196,6 +143,10 @@ LEFT JOIN roles r ON r.is_total = u.is_total
 ORDER BY u.is_total, u.province_code
 """
 )
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 2) if whole else None
 
 
 def commune_coverage(
@@ -264,10 +215,9 @@ def coverage_summary(
             uncovered=int(r["communes"]) - int(r["covered"]),
             officers=int(r["officers"]),
             officers_by_role={str(k): int(v) for k, v in sorted(r["officers_by_role"].items())},
-            uncovered_communes=[
-                UncoveredCommune(code=u["code"], name=u["name"]) for u in r["uncovered_communes"]
-            ],
+            uncovered_communes=[UncoveredCommune(**u) for u in r["uncovered_communes"]],
             synthetic=bool(r["synthetic"]),
+            covered_pct=_pct(int(r["covered"]), int(r["communes"])),
         )
         if r["is_total"]:
             totals = item

@@ -20,7 +20,7 @@ def database_url(settings: Settings) -> str:
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
-    from service.localdb import cluster_for
+    from service.db.localdb import cluster_for
 
     return cluster_for(settings).url
 

@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -58,39 +57,11 @@ from sqlalchemy import text
 
 from geo.demarcation import demarcated_share
 from service.db.units import Executor, valid_on
+from service.figures import Progress
 from service.vocabulary import MARKER_STATUSES, era_on
 
 PLANTED_OR_LATER = ("planted", "verified", "damaged", "restored", "relocated")
 NOT_YET_PLANTED = ("planned", "surveyed")
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Progress figures of one border (``segment_code`` None) or one segment on a date."""
-
-    border_code: str
-    border_name: str
-    segment_code: str | None
-    province_code: str | None
-    province_name: str | None
-    markers_total: int
-    markers_planned: int
-    markers_planted: int
-    markers_verified: int
-    markers_damaged: int
-    by_status: dict[str, int]
-    markers_expected: int | None
-    pct_markers: float | None
-    positions_done: int
-    positions_expected: int | None
-    pct_positions: float | None
-    length_km: float | None
-    length_basis: str | None
-    measured_km: float | None
-    km_demarcated: float | None
-    pct_km: float | None
-    demarcated_flag: bool | None
-    synthetic: bool
 
 
 # Markers with their status on :as_of, and the segment (of :era) each lies on.

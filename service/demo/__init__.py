@@ -30,7 +30,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy: the `bordermap` CLI imports service.demo.cli on every call, and the builder
+    # Lazy: the `bordermap` CLI imports service.commands.demo on every call, and the builder
     # pulls in geopandas and numpy, which `bordermap db status` should not wait for.
     if name == "DemoSummary":
         from service.demo import summary

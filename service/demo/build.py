@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine
 
 from service.db import demo_store
 from service.db.demo_store import TableRows
+from service.db.readiness import connect, require_schema
 from service.demo import borders as B
 from service.demo import coordination as C
 from service.demo import facts as F
@@ -373,7 +374,13 @@ def write_demo(
 
 
 def build_demo(engine: Engine, *, seed: int = DEFAULT_SEED) -> DemoSummary:
-    """Generate the demo dataset and replace the database content with it."""
+    """Generate the demo dataset and replace the database content with it.
+
+    Raises ``DatabaseNotReady`` before generating anything when the database is unreachable
+    or not migrated.
+    """
+    with connect(engine) as conn:
+        require_schema(conn)
     dataset = generate_demo(seed)
     summary = write_demo(engine, dataset)
     log.info("demo dataset built in %.1f s", summary.seconds)
@@ -381,8 +388,9 @@ def build_demo(engine: Engine, *, seed: int = DEFAULT_SEED) -> DemoSummary:
 
 
 def is_empty(engine: Engine) -> bool:
-    """True when the border table has no rows (``--if-empty``)."""
-    with engine.connect() as conn:
+    """True when the border table has no rows (``--if-empty``); ``DatabaseNotReady`` as above."""
+    with connect(engine) as conn:
+        require_schema(conn)
         return not demo_store.has_rows(conn, "border")
 
 

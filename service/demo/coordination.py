@@ -25,21 +25,19 @@ Everything generated here is synthetic and says so (``synthetic``, names, notes)
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point
 
+from service.demo.facts import read_rows
 from service.demo.rand import Stream
 from service.demo.units import Commune
 
 D = dt.date
-DATA = Path(__file__).resolve().parents[2] / "data" / "boundaries"
 BORDER_LIST_CODE = "bien-gioi-2011"
 BORDER_LIST_SIZE = 1088  # 2011 report, land and sea (DOMAIN.md §0)
 BORDER_LIST_LAND = 435  # land-border communes, pre-2025 (DOMAIN.md §4.2, conf. L)
@@ -170,33 +168,37 @@ def class_lists(border: CommuneList, seed: int) -> list[CommuneList]:
 
 def read_targets() -> list[Target]:
     """The targets of ``data/boundaries/coverage_targets.csv``."""
+    cols = ("code", "name_vi", "name_en", "commune_set", "roles", "start_date", "deadline",
+            "source_document", "synthetic", "source")  # fmt: skip
     out = []
-    with (DATA / "coverage_targets.csv").open(encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            kind, _, value = r["commune_set"].partition(":")
-            out.append(Target(
-                code=r["code"], name=f"{r['name_vi']} / {r['name_en']}",
-                list_code=value if kind == "list" else None,
-                commune_class=value if kind == "class" else None,
-                border_era=value if kind == "era" else None,
-                roles=r["roles"].split() or None,
-                start_date=D.fromisoformat(r["start_date"]) if r["start_date"] else None,
-                deadline=D.fromisoformat(r["deadline"]),
-                source_document=r["source_document"] or None,
-                synthetic=r["synthetic"] == "true",
-            ))  # fmt: skip
+    for r in read_rows("coverage_targets.csv", cols):
+        kind, _, value = r.get("commune_set", str).partition(":")
+        start = r.get("start_date", str)
+        out.append(Target(
+            code=r.get("code", str), name=f"{r.get('name_vi', str)} / {r.get('name_en', str)}",
+            list_code=value if kind == "list" else None,
+            commune_class=value if kind == "class" else None,
+            border_era=value if kind == "era" else None,
+            roles=r.get("roles", str).split() or None,
+            start_date=D.fromisoformat(start) if start else None,
+            deadline=r.get("deadline", D.fromisoformat),
+            source_document=r.get("source_document", str) or None,
+            synthetic=r.get("synthetic", lambda v: v == "true"),
+        ))  # fmt: skip
     return out
 
 
 def read_gates(lines: dict[str, LineString], iso3_of: dict[str, str]) -> list[Gate]:
     """Gates of ``data/boundaries/border_gates.csv``, snapped onto the demo border line."""
+    cols = ("name", "name_neighbour", "border", "gate_type", "province", "lon", "lat",
+            "approximate", "source")  # fmt: skip
     out = []
-    with (DATA / "border_gates.csv").open(encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            line = lines[iso3_of[r["border"]]]
-            p = line.interpolate(line.project(Point(float(r["lon"]), float(r["lat"]))))
-            out.append(Gate(r["name"], r["name_neighbour"], r["border"], r["gate_type"],
-                            r["province"], round(p.x, 5), round(p.y, 5), r["source"]))  # fmt: skip
+    for r in read_rows("border_gates.csv", cols):
+        line = lines[iso3_of[r.get("border", str)]]
+        p = line.interpolate(line.project(Point(r.get("lon", float), r.get("lat", float))))
+        out.append(Gate(r.get("name", str), r.get("name_neighbour", str), r.get("border", str),
+                        r.get("gate_type", str), r.get("province", str), round(p.x, 5),
+                        round(p.y, 5), r.source()))  # fmt: skip
     return out
 
 

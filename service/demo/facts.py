@@ -1,15 +1,38 @@
-"""service.demo.facts: the real figures the demo dataset is built to (from DOMAIN.md).
+"""service.demo.facts: the real figures the demo dataset is built to, read from data files.
 
-Confidence L/X figures are flagged approximate where they are stored.
+The figures (border lengths, marker totals, segment lengths, dates, published marker places,
+document titles) live in ``data/boundaries/*.csv``, one fact a row, each with its ``source``
+and, where DOMAIN.md rates it L or X, ``approximate = true``; their provenance is in
+``data/boundaries/README.md``. ``service/demo/boundaries`` is a link to that folder, so the
+files are found beside this module both in a checkout and in an installed wheel (they ship as
+package data). The files are read once, when this module is imported (a few kB; only demo
+code imports it). A malformed file raises ``FactsError`` naming the file, line and field.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import TypeVar
 
-REFORM = dt.date(2025, 7, 1)
+from service.vocabulary import REFORM_DATE
+
+# The reform date is domain vocabulary (eras): one definition, in service.vocabulary.
+REFORM = REFORM_DATE
+
+DATA_DIR: Traversable = files("service.demo") / "boundaries"
+APPROXIMATE_PREFIX = "approximate: "
+
+T = TypeVar("T")
+
+
+class FactsError(ValueError):
+    """A facts file is missing, lacks a column or row, or holds a value of the wrong type."""
 
 
 @dataclass(frozen=True)
@@ -29,53 +52,6 @@ class BorderFacts:
     demarcated_share: Decimal
 
 
-BORDERS = (
-    BorderFacts(
-        "CN",
-        "CHN",
-        "Việt Nam – Trung Quốc",
-        Decimal("1449.566"),
-        Decimal("1065.652"),
-        Decimal("383.914"),
-        "1,449.566 km = 1,065.652 km on land + 383.914 km along rivers (figures reported for"
-        " the 2009 demarcation protocol; anhang.vn, VNS 2024-03-30)",
-        False,
-        1971,
-        1780,  # 1,378 main + 402 secondary positions: split approximate (one weak source)
-        Decimal("1"),
-    ),
-    BorderFacts(
-        "LA",
-        "LAO",
-        "Việt Nam – Lào",
-        Decimal("2337"),
-        None,
-        None,
-        "approximate: 'hơn 2.337 km' (vietnamnet.vn 2016); 2,337.459 km unverified",
-        True,
-        1002,
-        905,
-        Decimal("1"),
-    ),
-    BorderFacts(
-        "KH",
-        "KHM",
-        "Việt Nam – Campuchia",
-        Decimal("1255"),
-        None,
-        None,
-        "approximate: recent state-media figure ~1,255-1,258 km (baoquocte.vn; VNS"
-        " 2023-11-23), chosen because it agrees with the ~84 % = ~1,045 km demarcated;"
-        " the traditional figure is ~1,137 km",
-        True,
-        2047,
-        1553,
-        Decimal("0.84"),
-    ),
-)
-BORDER_BY_ISO3 = {b.iso3: b for b in BORDERS}
-
-
 @dataclass(frozen=True)
 class SegmentFacts:
     """Official length of one pre-2025 province's stretch of a border."""
@@ -86,85 +62,205 @@ class SegmentFacts:
     source: str
 
 
-def _seg(km: str, source: str, land: str | None = None, river: str | None = None) -> SegmentFacts:
-    return SegmentFacts(
-        Decimal(km), Decimal(land) if land else None, Decimal(river) if river else None, source
+@dataclass(frozen=True)
+class _Row:
+    """One data row: its fields by column name, and where it came from (for errors)."""
+
+    file: str
+    line: int
+    fields: dict[str, str]
+
+    def get(self, column: str, parse: Callable[[str], T]) -> T:
+        try:
+            return parse(self.fields[column])
+        except (ValueError, InvalidOperation) as exc:
+            raise FactsError(
+                f"{self.file} line {self.line}, field {column!r}: {self.fields[column]!r} {exc}"
+            ) from None
+
+    def source(self) -> str:
+        """``source``, prefixed ``approximate: `` when the row is flagged approximate."""
+        text = self.get("source", _text)
+        return APPROXIMATE_PREFIX + text if self.get("approximate", _bool) else text
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty")
+    return value
+
+
+def _bool(value: str) -> bool:
+    if value not in ("true", "false"):
+        raise ValueError("is not true or false")
+    return value == "true"
+
+
+def _decimal_or_none(value: str) -> Decimal | None:
+    return Decimal(value) if value else None
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value else None
+
+
+def read_rows(name: str, columns: tuple[str, ...], folder: Traversable = DATA_DIR) -> list[_Row]:
+    """The rows of ``folder/name``, after checking that its header is exactly ``columns``."""
+    path = folder / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FactsError(f"{name}: no such facts file in {folder}") from None
+    reader = csv.DictReader(text.splitlines(), restval="")
+    if tuple(reader.fieldnames or ()) != columns:
+        raise FactsError(f"{name}: columns are {reader.fieldnames}, expected {list(columns)}")
+    rows = []
+    for r in reader:
+        if None in r:  # more fields than columns: an unquoted comma
+            raise FactsError(f"{name} line {reader.line_num}: more fields than columns")
+        rows.append(_Row(name, reader.line_num, dict(r)))
+    return rows
+
+
+def read_borders(folder: Traversable = DATA_DIR) -> tuple[BorderFacts, ...]:
+    """``borders.csv``: the three land borders with official lengths and marker totals."""
+    cols = ("code", "iso3", "name", "length_km", "land_km", "river_km", "approximate", "source",
+            "markers", "positions", "demarcated_share", "counts_approximate", "counts_source")  # fmt: skip
+    return tuple(
+        BorderFacts(
+            code=r.get("code", _text),
+            iso3=r.get("iso3", _text),
+            name=r.get("name", _text),
+            length_km=r.get("length_km", Decimal),
+            land_km=r.get("land_km", _decimal_or_none),
+            river_km=r.get("river_km", _decimal_or_none),
+            length_source=r.source(),
+            length_approximate=r.get("approximate", _bool),
+            markers=r.get("markers", int),
+            positions=r.get("positions", int),
+            demarcated_share=r.get("demarcated_share", Decimal),
+        )
+        for r in read_rows("borders.csv", cols, folder)
     )
 
 
+def read_segments(folder: Traversable = DATA_DIR) -> dict[tuple[str, str], SegmentFacts]:
+    """``segments_pre2025.csv``, keyed by (pre-2025 province code, neighbour ISO3)."""
+    cols = ("province_code", "neighbour_iso3", "province", "length_km", "land_km", "river_km",
+            "approximate", "source")  # fmt: skip
+    return {
+        (r.get("province_code", _text), r.get("neighbour_iso3", _text)): SegmentFacts(
+            r.get("length_km", Decimal),
+            r.get("land_km", _decimal_or_none),
+            r.get("river_km", _decimal_or_none),
+            r.source(),
+        )
+        for r in read_rows("segments_pre2025.csv", cols, folder)
+    }
+
+
+class _Keyed(dict[str, T]):
+    """Rows by key; a missing key is a ``FactsError`` naming the file."""
+
+    def __init__(self, name: str, items: dict[str, T]) -> None:
+        super().__init__(items)
+        self.name = name
+
+    def __missing__(self, key: str) -> T:
+        raise FactsError(f"{self.name}: no row with key {key!r}")
+
+
+def _keyed(name: str, columns: tuple[str, ...], folder: Traversable) -> dict[str, _Row]:
+    return {r.get("key", _text): r for r in read_rows(name, columns, folder)}
+
+
+def read_documents(folder: Traversable = DATA_DIR) -> dict[str, str]:
+    """``documents.csv``: titles of the source documents named in status events, by key."""
+    rows = _keyed("documents.csv", ("key", "title", "source"), folder)
+    return _Keyed("documents.csv", {k: r.get("title", _text) for k, r in rows.items()})
+
+
+def read_dates(folder: Traversable = DATA_DIR) -> dict[str, dt.date]:
+    """``dates.csv``: key dates of the demarcation timelines (ISO dates)."""
+    rows = _keyed("dates.csv", ("key", "date", "approximate", "source"), folder)
+    return _Keyed("dates.csv", {k: r.get("date", dt.date.fromisoformat) for k, r in rows.items()})
+
+
+def read_counts(folder: Traversable = DATA_DIR) -> dict[str, int]:
+    """``marker_counts.csv``: the marker and position totals of the numbering schemes."""
+    rows = _keyed("marker_counts.csv", ("key", "value", "approximate", "source"), folder)
+    return _Keyed("marker_counts.csv", {k: r.get("value", int) for k, r in rows.items()})
+
+
+@dataclass(frozen=True)
+class Place:
+    """A published or approximate place of a named marker (lon/lat, WGS 84)."""
+
+    number: int | None
+    lon: float
+    lat: float
+
+
+def read_places(folder: Traversable = DATA_DIR) -> dict[str, list[Place]]:
+    """``marker_places.csv``: marker places by key (``cn_anchor`` has several rows)."""
+    name = "marker_places.csv"
+    out: dict[str, list[Place]] = _Keyed(name, {})
+    for r in read_rows(name, ("key", "number", "lon", "lat", "approximate", "source"), folder):
+        place = Place(r.get("number", _int_or_none), r.get("lon", float), r.get("lat", float))
+        out.setdefault(r.get("key", _text), []).append(place)
+    return out
+
+
+def _numbered(place: Place) -> int:
+    if place.number is None:
+        raise FactsError(f"marker_places.csv: the place {place} needs a marker number")
+    return place.number
+
+
+BORDERS = read_borders()
+BORDER_BY_ISO3 = {b.iso3: b for b in BORDERS}
 # Keyed by (pre-2025 province code, neighbour ISO3).
-SEGMENTS_PRE2025 = {
-    ("12", "CHN"): _seg("294.52", "2009 figure (vietnamlawmagazine.vn); 'over 265 km' elsewhere"),
-    ("11", "CHN"): _seg("40.86", "Sín Thầu and Sen Thượng communes (phong-van.com)"),
-    ("10", "CHN"): _seg("183.12", "2009 figure (vietnamlawmagazine.vn)"),
-    ("02", "CHN"): _seg("277.556", "tapchiqptd.vn"),
-    ("04", "CHN"): _seg("333", "baomoi; 634 markers"),
-    ("20", "CHN"): _seg("223", "vietnamlawmagazine.vn 2009"),
-    ("22", "CHN"): _seg("111.27", "2009 figure (vietnamlawmagazine.vn)"),
-    ("11", "LAO"): _seg("414.712", "2016 map set (dic.gov.vn 2017)", land="358.982", river="55.73"),
-    ("40", "LAO"): _seg("468.281", "baonghean.vn; the longest provincial segment"),
-    ("45", "LAO"): _seg("187.864", "baoquangtri.vn"),
-    ("49", "LAO"): _seg("157", "approximate: '~157 km', 14 border communes (tapchiqptd.vn)"),
-    ("72", "KHM"): _seg("240", "approximate: '240 km, the longest' (opal-cityview.vn)"),
-    ("87", "KHM"): _seg("50.675", "2019 demarcation protocol (phong-van.com)"),
-    ("66", "KHM"): _seg("73", "approximate: '~73 km', 4 border communes (tapchicongsan 2022)"),
-    ("89", "KHM"): _seg("100", "approximate: '~100 km' (tapchiqptd.vn)"),
-}
-
+SEGMENTS_PRE2025 = read_segments()
 # Source documents named in status events.
-DOC = {
-    "CN_TREATY": "Hiệp ước biên giới trên đất liền Việt Nam – Trung Quốc (30/12/1999)",
-    "CN_PLAN": "Kế hoạch phân giới cắm mốc, Ủy ban liên hợp phân giới cắm mốc VN–TQ (11/2001)",
-    "CN_FIELD": "Biên bản cắm mốc của nhóm công tác liên hợp VN–TQ",
-    "CN_PROTOCOL": "Nghị định thư phân giới cắm mốc biên giới trên đất liền VN–TQ (18/11/2009)",
-    "LA_OLD": "Hiệp ước hoạch định biên giới quốc gia Việt Nam – Lào (18/7/1977)",
-    "LA_PROJECT": "Dự án tăng dày và tôn tạo hệ thống mốc quốc giới Việt Nam – Lào",
-    "LA_PROTOCOL": "Nghị định thư về đường biên giới và mốc quốc giới Việt Nam – Lào (16/3/2016)",
-    "KH_TREATY": "Hiệp ước bổ sung Hiệp ước hoạch định biên giới 1985 (2005)",
-    "KH_FIELD": "Biên bản cắm mốc của Ủy ban liên hợp phân giới cắm mốc VN–CPC",
-    "KH_PROTOCOL": "Nghị định thư phân giới cắm mốc biên giới trên đất liền VN–CPC (5/10/2019)",
-    "INSPECTION": "Báo cáo kiểm tra mốc định kỳ của Bộ đội Biên phòng tỉnh",
-}
+DOC = read_documents()
 
-# Key dates (DOMAIN.md sections 1-3).
-CN_COMMITTEE = dt.date(2001, 11, 15)
-CN_FIRST_MARKER = dt.date(2001, 12, 27)
-CN_FIELD_DONE = dt.date(2008, 12, 31)
-CN_PROTOCOL_SIGNED = dt.date(2009, 11, 18)
-CN_PROTOCOL_IN_FORCE = dt.date(2010, 7, 14)
-LA_FIELD_START = dt.date(2008, 9, 5)
-LA_MARKERS_DONE = dt.date(2013, 6, 30)
-LA_COC_DAU_START = dt.date(2013, 7, 1)
-LA_COC_DAU_DONE = dt.date(2014, 12, 31)
-LA_COMPLETION = dt.date(2016, 3, 16)
-KH_FIELD_START = dt.date(2006, 9, 27)
-KH_PROTOCOL_SIGNED = dt.date(2019, 10, 5)
+_date = read_dates()
+CN_COMMITTEE = _date["cn_committee"]
+CN_FIRST_MARKER = _date["cn_first_marker"]
+CN_FIELD_DONE = _date["cn_field_done"]
+CN_PROTOCOL_SIGNED = _date["cn_protocol_signed"]
+CN_PROTOCOL_IN_FORCE = _date["cn_protocol_in_force"]
+LA_FIELD_START = _date["la_field_start"]
+LA_MARKERS_DONE = _date["la_markers_done"]
+LA_COC_DAU_START = _date["la_coc_dau_start"]
+LA_COC_DAU_DONE = _date["la_coc_dau_done"]
+LA_COMPLETION = _date["la_completion"]
+KH_FIELD_START = _date["kh_field_start"]
+KH_PROTOCOL_SIGNED = _date["kh_protocol_signed"]
 
-# Published marker coordinates used as anchors for the numbering (DOMAIN.md section 1.1):
-# number -> (lon, lat). Positions are snapped to the (generalised) Natural Earth line.
-CN_ANCHORS = {
-    234: (104.734389, 22.831847),
-    261: (104.849391, 22.936929),
-    345: (104.967468, 23.200187),
-}
-# Approximate places of named markers: Móng Cái – Dongxing gate (first marker, 2001) and
-# Lao Bảo – Densavanh gate (double marker 605, LA field work start 2008).
-CN_FIRST_MARKER_NUMBER = 1369
-CN_FIRST_MARKER_PLACE = (107.965, 21.540)
-LA_FIRST_MARKER_NUMBER = 605
-LA_FIRST_MARKER_PLACE = (106.593, 16.620)
-# KH: field work began in Sep 2006 at the Mộc Bài – Bavet gate (approximate place).
-KH_FIRST_MARKER_PLACE = (106.159, 11.081)
+_count = read_counts()
+CN_MAIN_NUMBERS = _count["cn_main_numbers"]
+CN_SECONDARY_POSITIONS = _count["cn_secondary_positions"]
+LA_MAIN_POSITIONS = _count["la_main_positions"]
+LA_MAIN_MARKERS = _count["la_main_markers"]
+# (markers, positions): cọc dấu planted by Jun 2013, and from Jul 2013 to Dec 2014.
+LA_COC_DAU_EARLY = (_count["la_coc_dau_early_markers"], _count["la_coc_dau_early_positions"])
+LA_COC_DAU_LATE = (_count["la_coc_dau_late_markers"], _count["la_coc_dau_late_positions"])
+KH_MAIN_PLANNED = _count["kh_main_planned"]
+KH_MAIN_POSITIONS = _count["kh_main_positions"]
+KH_MAIN_MARKERS = _count["kh_main_markers"]
+KH_SECONDARY_POSITIONS = _count["kh_secondary_positions"]
+KH_SECONDARY_MARKERS = _count["kh_secondary_markers"]
+KH_COC_DAU = _count["kh_coc_dau"]
 
-CN_MAIN_NUMBERS = 1378
-CN_SECONDARY_POSITIONS = 402
-LA_MAIN_POSITIONS = 792
-LA_MAIN_MARKERS = 834
-LA_COC_DAU_EARLY = (29, 27)  # markers, positions planted by Jun 2013
-LA_COC_DAU_LATE = (139, 86)  # Jul 2013 - Dec 2014
-KH_MAIN_PLANNED = 314
-KH_MAIN_POSITIONS = 264
-KH_MAIN_MARKERS = 315
-KH_SECONDARY_POSITIONS = 1068
-KH_SECONDARY_MARKERS = 1511
-KH_COC_DAU = 221
+_place = read_places()
+# Published marker coordinates used as anchors for the numbering: number -> (lon, lat).
+# Positions are snapped to the (generalised) Natural Earth line.
+CN_ANCHORS = {_numbered(p): (p.lon, p.lat) for p in _place["cn_anchor"]}
+# Approximate places: Móng Cái – Dongxing gate (first CN marker, 2001), Lao Bảo – Densavanh
+# gate (LA double marker 605, field work start 2008), Mộc Bài – Bavet gate (KH, Sep 2006).
+CN_FIRST_MARKER_NUMBER = _numbered(_place["cn_first_marker"][0])
+CN_FIRST_MARKER_PLACE = (_place["cn_first_marker"][0].lon, _place["cn_first_marker"][0].lat)
+LA_FIRST_MARKER_NUMBER = _numbered(_place["la_first_marker"][0])
+LA_FIRST_MARKER_PLACE = (_place["la_first_marker"][0].lon, _place["la_first_marker"][0].lat)
+KH_FIRST_MARKER_PLACE = (_place["kh_first_marker"][0].lon, _place["kh_first_marker"][0].lat)

@@ -159,7 +159,7 @@ def test_http_json_csv_and_no_personal_data(conn: Connection, client: TestClient
     assert prow["uncovered_communes"] == "00003" and prow["covered_pct"] == "66.67"
     p = client.get("/coverage/provinces?as_of=2026-01-01&province=08&kind=coastal").json()
     assert p["items"][0]["uncovered_communes"] == [
-        {"code": "00005", "name": "E", "province_code": None}
+        {"code": "00005", "name": "E", "province_code": "08"}
     ]
 
 

@@ -14,7 +14,7 @@ from pyproj import CRS
 from sqlalchemy import Engine, text
 
 from geo.crs import from_wgs84
-from service.cli import main
+from service.commands.main import main
 from service.db.features import iter_feature_text
 from service.ogc.collections import get_collection
 from service.ogc.params import parse_items_query

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from geo.crs import from_wgs84
-from service.app import create_app
 from service.ogc.collections import COLLECTIONS
 from service.settings import Settings
+from service.web.app import create_app
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"

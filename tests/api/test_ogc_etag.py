@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
-from service.app import create_app
 from service.db import migrate
-from service.etag import VERSION_TTL_S
 from service.settings import Settings
+from service.web.app import create_app
+from service.web.etag import VERSION_TTL_S
 from tests.conftest import create_database, drop_database
 
 pytestmark = pytest.mark.db

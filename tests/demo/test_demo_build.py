@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 
-from service.cli import main
+from service.commands.main import main
 from service.db import demo_store
 from service.demo import DemoDataset, generate_demo, write_demo
 from service.demo.build import checksum

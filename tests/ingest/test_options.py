@@ -17,6 +17,6 @@ def test_literal_choices_match_their_sources() -> None:
 
 
 def test_cli_module_does_not_load_gdal_or_proj() -> None:
-    code = "import sys, service.ingest.cli; print(sorted({'pyogrio', 'pyproj'} & set(sys.modules)))"
+    code = "import sys, service.commands.imports; print(sorted({'pyogrio', 'pyproj'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -14,8 +14,8 @@ from sqlalchemy import Engine, text
 
 from geo import crs
 from geo.measures import length_km
+from service.commands import imports as ingest_cli
 from service.ingest import ImportOptions, run_import
-from service.ingest import cli as ingest_cli
 from service.settings import Settings
 from tests.ingest.conftest import db_state, write_csv
 

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from maps import style
-from service.cli import build_parser
+from service.commands.main import build_parser
 from service.settings import Settings
 
 from .conftest import ARTIFACTS, open_page

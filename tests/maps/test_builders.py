@@ -19,11 +19,12 @@ from maps import style
 from maps.assets import LEAFLET, MARKERCLUSTER, VENDOR_DIR, Assets, OfflineMap, manifest
 from maps.base import Basemap, new_map
 from maps.charts import Bar, percent_bars_svg, year_bars_svg
-from maps.coverage import CoverageFigures, coverage_map
+from maps.coverage import coverage_map
 from maps.elements import RawGeometry, features_js
 from maps.markers import markers_map
-from maps.progress import BorderFigures, progress_map
+from maps.progress import progress_map
 from maps.render import check_page
+from service.figures import CoverageSummary, Progress, ProvinceCoverage
 
 EXTERNAL = re.compile(r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE)
 
@@ -49,11 +50,11 @@ def communes_gdf(names: list[str] | None = None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, crs=4326).to_crs(3405)
 
 
-def figures(**overrides: Any) -> CoverageFigures:
+def figures(**overrides: Any) -> CoverageSummary:
+    """Coverage figures for the summary panel; ``overrides`` set fields of the totals."""
     base: dict[str, Any] = {
-        "as_of": dt.date(2024, 1, 1),
-        "era": "pre2025",
-        "province_label": "Hà Giang (02)",
+        "province_code": None,
+        "province_name": None,
         "communes": 4,
         "land_communes": 3,
         "coastal_communes": 2,
@@ -64,7 +65,44 @@ def figures(**overrides: Any) -> CoverageFigures:
         "synthetic": True,
     }
     base.update(overrides)
-    return CoverageFigures(**base)
+    totals = ProvinceCoverage(**base)
+    return CoverageSummary(
+        as_of=dt.date(2024, 1, 1),
+        era="pre2025",
+        kind="all",
+        provinces=[],
+        totals=totals,
+        synthetic=totals.synthetic,
+    )
+
+
+def border_row(code: str, name: str, pct_km: float, km: float, length: float) -> Progress:
+    """A border's progress row (only the fields the progress map shows matter)."""
+    return Progress(
+        border_code=code,
+        border_name=name,
+        segment_code=None,
+        province_code=None,
+        province_name=None,
+        markers_total=4,
+        markers_planned=1,
+        markers_planted=3,
+        markers_verified=0,
+        markers_damaged=0,
+        by_status={"planted": 3, "planned": 1},
+        markers_expected=None,
+        pct_markers=75.0,
+        positions_done=3,
+        positions_expected=None,
+        pct_positions=None,
+        length_km=length,
+        length_basis="official",
+        measured_km=length,
+        km_demarcated=km,
+        pct_km=pct_km,
+        demarcated_flag=None,
+        synthetic=False,
+    )
 
 
 def render(m: folium.Map) -> str:
@@ -87,7 +125,9 @@ def external_hosts(html: str) -> set[str]:
 
 
 def test_coverage_map_from_a_projected_geodataframe() -> None:
-    m = coverage_map(communes_gdf(), figures(), basemap=Basemap(), assets=Assets.served())
+    m = coverage_map(
+        communes_gdf(), figures(), scope="Hà Giang (02)", basemap=Basemap(), assets=Assets.served()
+    )
     assert isinstance(m, OfflineMap)
     html = render(m)
     land = layer_data(html, "bm-commune communes_land")
@@ -109,7 +149,11 @@ def test_coverage_map_from_a_projected_geodataframe() -> None:
 def test_no_banner_for_real_data() -> None:
     html = render(
         coverage_map(
-            communes_gdf(), figures(synthetic=False), basemap=Basemap(), assets=Assets.served()
+            communes_gdf(),
+            figures(synthetic=False),
+            scope="Hà Giang (02)",
+            basemap=Basemap(),
+            assets=Assets.served(),
         )
     )
     assert "bm-banner" in html  # the CSS is always there...
@@ -119,7 +163,13 @@ def test_no_banner_for_real_data() -> None:
 def test_data_is_never_evaluated_as_a_template_nor_breaks_the_script() -> None:
     nasty = ["{{ 7*7 }}", "{% for x in range(3) %}X{% endfor %}", "</script><b>x</b>", "A & B"]
     html = render(
-        coverage_map(communes_gdf(nasty), figures(), basemap=Basemap(), assets=Assets.served())
+        coverage_map(
+            communes_gdf(nasty),
+            figures(),
+            scope="Hà Giang (02)",
+            basemap=Basemap(),
+            assets=Assets.served(),
+        )
     )
     assert '"name":"{{ 7*7 }}"' in html and '"name":"49"' not in html
     assert '"name":"{% for x in range(3) %}X{% endfor %}"' in html
@@ -136,7 +186,9 @@ def test_raw_geometry_is_copied_verbatim() -> None:
 def test_missing_property_is_a_clear_error() -> None:
     gdf = communes_gdf().drop(columns=["officers_by_role"])
     with pytest.raises(ValueError, match="officers_by_role"):
-        coverage_map(gdf, figures(), basemap=Basemap(), assets=Assets.served())
+        coverage_map(
+            gdf, figures(), scope="Hà Giang (02)", basemap=Basemap(), assets=Assets.served()
+        )
 
 
 def segments_fc() -> dict[str, Any]:
@@ -203,7 +255,7 @@ def test_progress_map_charts() -> None:
     html = render(
         progress_map(
             segments_fc(),
-            [BorderFigures("CN", "Vietnam–China", 57.1, 41.2, 72.5, 3, 4, 75.0)],
+            [border_row("CN", "Vietnam–China", 57.1, 41.2, 72.5)],
             {2003: 2, 2005: 1},
             as_of=dt.date(2024, 1, 1),
             scope="All borders",
@@ -268,7 +320,11 @@ def test_folium_class_lists_are_never_mutated_and_renders_do_not_leak() -> None:
                 )
             else:
                 m = coverage_map(
-                    communes_gdf(), figures(), basemap=Basemap(), assets=Assets.served()
+                    communes_gdf(),
+                    figures(),
+                    scope="Hà Giang (02)",
+                    basemap=Basemap(),
+                    assets=Assets.served(),
                 )
             results[kind] = render(m)
 
@@ -284,7 +340,9 @@ def test_folium_class_lists_are_never_mutated_and_renders_do_not_leak() -> None:
 
 
 def test_inline_assets_need_no_server() -> None:
-    m = coverage_map(communes_gdf(), figures(), basemap=Basemap(), assets=Assets.inline())
+    m = coverage_map(
+        communes_gdf(), figures(), scope="Hà Giang (02)", basemap=Basemap(), assets=Assets.inline()
+    )
     html = render(m)
     assert "/maps/static" not in html and "<script src" not in html and '<link rel="st' not in html
     assert "data:image/png;base64," in html  # leaflet.css images inlined
@@ -316,7 +374,12 @@ def test_a_configured_tile_layer_is_the_only_external_host() -> None:
     tiles = Tiles("https://tiles.example.org/{z}/{x}/{y}.png", attribution="© tiles")
     html = render(
         coverage_map(
-            communes_gdf(), figures(), basemap=Basemap(), assets=Assets.served(), tiles=tiles
+            communes_gdf(),
+            figures(),
+            scope="Hà Giang (02)",
+            basemap=Basemap(),
+            assets=Assets.served(),
+            tiles=tiles,
         )
     )
     assert external_hosts(html) == {"tiles.example.org"}

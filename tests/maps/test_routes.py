@@ -12,9 +12,9 @@ from sqlalchemy import create_engine, text
 
 from maps.assets import VENDOR_DIR
 from maps.style import ROLE_LABELS
-from service.app import create_app
-from service.routes.maps import accepts_gzip
 from service.settings import Settings
+from service.web.app import create_app
+from service.web.page_cache import accepts_gzip
 
 from .conftest import OFFICER_NAMES
 

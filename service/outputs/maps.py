@@ -1,0 +1,164 @@
+"""service.outputs.maps: load what each web map shows and hand it to the :mod:`maps` builders.
+
+Shared by the routes (``/maps/...``) and the CLI (``bordermap map ...``). The figures come
+from :mod:`service.db.coverage` and :mod:`service.db.progress` (the same functions as
+``/coverage/communes`` and ``/progress/segments``), the display geometry from
+:mod:`service.db.maplayers`. Filters must be checked before (:mod:`service.params`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from maps.assets import Assets, OfflineMap
+from maps.base import Basemap, Tiles
+from maps.coverage import COMMUNE_FIELDS, coverage_map
+from maps.elements import RawGeometry
+from maps.kinds import MapKind
+from maps.markers import BORDER_NAMES, MARKER_FIELDS, markers_map
+from maps.progress import progress_map
+from maps.segments import SEGMENT_FIELDS
+from service.db import maplayers
+from service.db.coverage import commune_coverage, coverage_summary
+from service.db.progress import border_progress, segment_progress
+from service.db.units import Executor
+from service.figures import Progress
+from service.settings import Settings
+from service.vocabulary import era_on
+
+
+@dataclass(frozen=True, slots=True)
+class MapQuery:
+    """One map and its (already checked) filters; hashable, so it keys the map cache."""
+
+    kind: MapKind
+    as_of: dt.date
+    province: str | None = None
+    border: str | None = None
+
+
+def tiles_of(settings: Settings) -> Tiles | None:
+    """The operator's tile layer, if one is configured (the only external host allowed)."""
+    if not settings.tiles_url:
+        return None
+    return Tiles(url=settings.tiles_url, attribution=settings.tiles_attribution)
+
+
+def build_map(db: Executor, query: MapQuery, *, settings: Settings, assets: Assets) -> OfflineMap:
+    """The folium map for ``query``, read in one snapshot of ``db``."""
+    base = maplayers.basemap_layers(db, as_of=query.as_of, province=query.province)
+    basemap = Basemap(
+        countries=_raw(base.countries), provinces=_raw(base.provinces), borders=_raw(base.borders)
+    )
+    tiles = tiles_of(settings)
+    if query.kind == "coverage":
+        return _coverage(db, query, basemap, tiles, assets)
+    if query.kind == "markers":
+        return _markers(db, query, basemap, tiles, assets)
+    return _progress(db, query, basemap, tiles, assets)
+
+
+def _feature(
+    shape: maplayers.Shape | dict[str, Any] | None, props: dict[str, Any]
+) -> dict[str, Any]:
+    if isinstance(shape, maplayers.Shape):  # GeoJSON text from PostGIS, embedded as is
+        return {
+            "type": "Feature",
+            "bbox": list(shape.bbox),
+            "geometry": RawGeometry(shape.geojson),
+            "properties": props,
+        }
+    return {"type": "Feature", "geometry": shape, "properties": props}
+
+
+def _props(row: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """The properties a map builder requires (its ``*_FIELDS``), read off a figures row."""
+    return {name: getattr(row, name) for name in names}
+
+
+def _raw(fc: dict[str, Any]) -> dict[str, Any]:
+    features = [
+        {**f, "geometry": RawGeometry(f["geometry"]) if f["geometry"] else None}
+        for f in fc["features"]
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _coverage(
+    db: Executor, q: MapQuery, basemap: Basemap, tiles: Tiles | None, assets: Assets
+) -> OfflineMap:
+    rows = commune_coverage(db, as_of=q.as_of, province=q.province)
+    summary = coverage_summary(db, as_of=q.as_of, province=q.province)
+    shapes = maplayers.commune_shapes(db, era=era_on(q.as_of), codes=[r.code for r in rows])
+    features = [_feature(shapes.get(r.code), _props(r, COMMUNE_FIELDS)) for r in rows]
+    scope = (
+        f"{summary.provinces[0].province_name} ({q.province})"
+        if q.province and summary.provinces
+        else "All border provinces"
+    )
+    return coverage_map(
+        {"type": "FeatureCollection", "features": features},
+        summary,
+        scope=scope,
+        basemap=basemap,
+        assets=assets,
+        tiles=tiles,
+    )
+
+
+def _segments(db: Executor, q: MapQuery) -> tuple[list[Progress], dict[str, Any]]:
+    rows = segment_progress(db, as_of=q.as_of, border=q.border, province=q.province)
+    lines = maplayers.segment_lines(db, as_of=q.as_of, border=q.border, province=q.province)
+    features = [_feature(lines.get(r.segment_code or ""), _props(r, SEGMENT_FIELDS)) for r in rows]
+    return rows, {"type": "FeatureCollection", "features": features}
+
+
+def _markers(
+    db: Executor, q: MapQuery, basemap: Basemap, tiles: Tiles | None, assets: Assets
+) -> OfflineMap:
+    points = maplayers.marker_points(db, as_of=q.as_of, border=q.border, province=q.province)
+    seg_rows, segments = _segments(db, q)
+    features = [
+        _feature({"type": "Point", "coordinates": [p.lon, p.lat]}, _props(p, MARKER_FIELDS))
+        for p in points
+    ]
+    synthetic = any(p.synthetic for p in points) or any(r.synthetic for r in seg_rows)
+    return markers_map(
+        {"type": "FeatureCollection", "features": features},
+        segments,
+        as_of=q.as_of,
+        basemap=basemap,
+        assets=assets,
+        tiles=tiles,
+        synthetic=synthetic,
+    )
+
+
+def scope_label(q: MapQuery, province_name: str | None) -> str:
+    """Human description of the border/province filters."""
+    border = BORDER_NAMES.get(q.border or "", "All borders")
+    where = f"{province_name or q.province} ({q.province})" if q.province else "all provinces"
+    return f"{border} · {where}"
+
+
+def _progress(
+    db: Executor, q: MapQuery, basemap: Basemap, tiles: Tiles | None, assets: Assets
+) -> OfflineMap:
+    seg_rows, segments = _segments(db, q)
+    borders = border_progress(db, as_of=q.as_of, border=q.border, province=q.province)
+    planting = maplayers.planting_by_year(db, as_of=q.as_of, border=q.border, province=q.province)
+    province_name = next((b.province_name for b in borders if b.province_name), None)
+    synthetic = any(r.synthetic for r in seg_rows) or any(b.synthetic for b in borders)
+    return progress_map(
+        segments,
+        borders,
+        planting,
+        as_of=q.as_of,
+        scope=scope_label(q, province_name),
+        basemap=basemap,
+        assets=assets,
+        tiles=tiles,
+        synthetic=synthetic,
+    )

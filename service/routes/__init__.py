@@ -1,1 +1,0 @@
-"""service.routes: HTTP routers; no SQL here, only calls into service.db."""

@@ -1,0 +1,65 @@
+"""service.web.app: the application factory (``uvicorn --factory service.web.app:create_app``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+
+from service.db.engine import make_engine, make_sessionmaker
+from service.settings import Settings
+from service.web.errors import add_exception_handlers
+from service.web.etag import ETagMiddleware
+from service.web.page_cache import MapCache
+from service.web.routes import (
+    coordination,
+    coverage,
+    docs,
+    health,
+    ogc,
+    progress,
+    spatial,
+    targets,
+)
+from service.web.routes import maps as maps_routes
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the engine opens in ``lifespan`` and closes on shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.map_cache = MapCache()
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="BorderMap",
+        description="Vietnam's land borders, markers and border communes.",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url="/api",
+        docs_url=None,  # served offline by service.web.routes.docs
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    # Level 5, not Starlette's 9: a 7 MB GeoJSON page compresses 2.6x faster, 3% bigger.
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
+    app.add_middleware(ETagMiddleware)  # outermost: a 304 skips gzip and the routes
+    add_exception_handlers(app)
+    app.include_router(health.router)
+    app.include_router(docs.router)
+    app.mount(docs.STATIC_PREFIX, docs.static_app(), name="api-static")
+    app.include_router(ogc.make_router(settings))
+    for reports in (progress, coverage, targets, spatial, coordination):
+        app.include_router(reports.router)
+    app.include_router(maps_routes.router)
+    return app

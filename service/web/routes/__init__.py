@@ -1,0 +1,1 @@
+"""service.web.routes: HTTP routers; no SQL here, only calls into service.db."""

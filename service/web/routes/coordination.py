@@ -1,0 +1,54 @@
+"""service.routes.coordination: ``/coordination``, the coordination records (JSON).
+
+Each record: a province's coordination regulation with the Border Guard, or a year's review
+conference or briefing (date, level, document number, decisions). See
+:mod:`service.db.coordination`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+
+from service import params
+from service.db.coordination import CoordinationRecord, coordination_records
+from service.web.deps import SessionDep
+from service.web.routes.report_docs import ERRORS, extra, param
+
+router = APIRouter(tags=["coordination"])
+
+
+@dataclass
+class CoordinationReport:
+    """The records of a year (or all), oldest first."""
+
+    year: int | None
+    province: str | None
+    synthetic: bool
+    items: list[CoordinationRecord]
+
+
+@router.get(
+    "/coordination",
+    response_model=CoordinationReport,
+    responses=ERRORS,
+    summary="Coordination records",
+    description="Coordination regulations and each year's review conferences and briefings.",
+    openapi_extra=extra(
+        param("year", {"type": "integer", "minimum": 1990, "maximum": 2100}, "Only this year."),
+        param("province", {"type": "string", "pattern": r"^\d{2}$"}, "Province code."),
+    ),
+)
+def coordination(request: Request, session: SessionDep) -> CoordinationReport:
+    """Coordination records, optionally of one year and province."""
+    q = request.query_params
+    params.check_known(q, ("year", "province", "f"))
+    params.choice("f", q.get("f"), ("json",), "json")
+    year = params.integer(q.get("year"), name="year", low=1990, high=2100, default=0) or None
+    prov = params.province_code(q.get("province"))
+    start = dt.date(year, 1, 1) if year else None
+    end = dt.date(year, 12, 31) if year else None
+    items = coordination_records(session, start=start, end=end, province=prov)
+    return CoordinationReport(year, prov, any(i.synthetic for i in items), items)
