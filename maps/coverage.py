@@ -8,7 +8,7 @@ and summary show exactly what ``/coverage/communes`` returns.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -156,6 +156,17 @@ def summary_html(summary: CoverageSummary, scope: str) -> str:
     )
 
 
+def targets_html(targets: Sequence[tuple[str, int, int]]) -> str:
+    """The targets panel: (name, covered, communes) of each target on the map's date."""
+    rows = "".join(
+        f'<tr data-target="{k}"><td>{escape(name)}</td>'
+        f'<td class="n">{covered}/{communes}</td>'
+        f'<td class="n">{f"{100.0 * covered / communes:.1f} %" if communes else "n/a"}</td></tr>'
+        for k, (name, covered, communes) in enumerate(targets)
+    )
+    return f'<h3>Targets</h3><table id="bm-targets-table">{rows}</table>'
+
+
 def coverage_map(
     communes: Any,
     summary: CoverageSummary,
@@ -164,6 +175,7 @@ def coverage_map(
     basemap: Basemap,
     assets: Assets,
     tiles: Tiles | None = None,
+    targets: Sequence[tuple[str, int, int]] = (),
 ) -> OfflineMap:
     """The officer-coverage map of the border communes.
 
@@ -178,6 +190,9 @@ def coverage_map(
         A human description of the filters (province), for the panel title.
     basemap, assets, tiles
         See :mod:`maps.base` and :mod:`maps.assets`.
+    targets
+        (name, covered, communes) per coverage target on the same date and province (the
+        ``/coverage/targets`` totals); shown in a small panel when given.
 
     Returns
     -------
@@ -209,4 +224,6 @@ def coverage_map(
     )
     m.add_child(Panel(legend_html(counts), dom_id="bm-legend", position="bottomright"))
     m.add_child(Panel(summary_html(summary, scope), dom_id="bm-summary", position="topleft"))
+    if targets:
+        m.add_child(Panel(targets_html(targets), dom_id="bm-targets", position="bottomleft"))
     return finish(m)

@@ -23,6 +23,7 @@ from maps.segments import SEGMENT_FIELDS
 from service.db import maplayers
 from service.db.coverage import commune_coverage, coverage_summary
 from service.db.progress import border_progress, segment_progress
+from service.db.targets import list_targets, target_coverage
 from service.db.units import Executor
 from service.figures import Progress
 from service.settings import Settings
@@ -98,6 +99,7 @@ def _coverage(
         if q.province and summary.provinces
         else "All border provinces"
     )
+    goals = [target_coverage(db, t, as_of=q.as_of, province=q.province) for t in list_targets(db)]
     return coverage_map(
         {"type": "FeatureCollection", "features": features},
         summary,
@@ -105,6 +107,7 @@ def _coverage(
         basemap=basemap,
         assets=assets,
         tiles=tiles,
+        targets=[(g.target.name, g.totals.covered, g.totals.communes) for g in goals],
     )
 
 

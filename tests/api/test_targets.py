@@ -128,3 +128,24 @@ def test_classes_posts_and_records(demo_client: TestClient) -> None:
     assert demo_client.get("/coordination?year=abc").status_code == 400
     assert demo_client.get("/coverage/targets/999").status_code == 404
     assert demo_client.get("/coverage/targets?bogus=1").status_code == 400
+
+
+def test_coverage_map_shows_the_targets(demo_client: TestClient) -> None:
+    """The coverage map's targets panel shows the /coverage/targets totals of its date."""
+    page = demo_client.get("/maps/coverage?as_of=2011-12-31").text
+    assert 'id="bm-targets-table"' in page
+    goals = demo_client.get("/coverage/targets?as_of=2011-12-31").json()["items"]
+    for g in goals:
+        assert f"{g['totals']['covered']}/{g['totals']['communes']}" in page
+
+
+def test_posts_and_gates_collections(demo_client: TestClient, demo_engine: Engine) -> None:
+    with demo_engine.connect() as c:
+        posts, gates = c.execute(
+            text("SELECT (SELECT count(*) FROM border_post), (SELECT count(*) FROM border_gate)")
+        ).one()
+    fc = demo_client.get("/collections/border_posts/items?limit=10000").json()
+    assert fc["numberMatched"] == posts and fc["features"][0]["properties"]["synthetic"]
+    g = demo_client.get("/collections/border_gates/items?gate_type=international").json()
+    assert 0 < g["numberMatched"] < gates
+    assert all(f["properties"]["position_approximate"] for f in g["features"])
