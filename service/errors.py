@@ -25,3 +25,7 @@ class DatabaseNotReady(ServiceError):
 
     The message is one line that names the cause and what to run about it.
     """
+
+
+class PdfUnavailable(ServiceError):
+    """No HTML-to-PDF engine is installed here; the message names what to install."""

@@ -20,6 +20,7 @@ from service.web.routes import (
     health,
     ogc,
     progress,
+    reports,
     spatial,
     targets,
 )
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.mount(docs.STATIC_PREFIX, docs.static_app(), name="api-static")
     app.include_router(ogc.make_router(settings))
-    for reports in (progress, coverage, targets, spatial, coordination):
-        app.include_router(reports.router)
+    for module in (progress, coverage, targets, spatial, coordination, reports):
+        app.include_router(module.router)
     app.include_router(maps_routes.router)
     return app

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.errors import GeoError
-from service.errors import BadRequest, DatabaseNotReady, NotFound
+from service.errors import BadRequest, DatabaseNotReady, NotFound, PdfUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     BadRequest: 400,
     GeoError: 400,
     DatabaseNotReady: 503,
+    PdfUnavailable: 503,
     SQLAlchemyError: 500,
 }
 
