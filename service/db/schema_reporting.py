@@ -99,7 +99,8 @@ class CoverageTarget(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(Text, unique=True)
-    name: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)  # Vietnamese, as the source document words it
+    name_en: Mapped[str | None] = mapped_column(Text)
     list_id: Mapped[int | None] = mapped_column(ForeignKey("commune_list.id"))
     commune_class: Mapped[str | None] = mapped_column(Text)
     border_era: Mapped[str | None] = mapped_column(Text)

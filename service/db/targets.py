@@ -36,13 +36,19 @@ class Target:
 
     id: int
     code: str
-    name: str
+    name: str  # Vietnamese
+    name_en: str | None
     commune_set: str  # "list:<code>", "class:<class>" or "era:<era>"
     roles: list[str] | None
     start_date: dt.date | None
     deadline: dt.date
     source_document: str | None
     synthetic: bool
+
+
+def target_name(target: Target, lang: str) -> str:
+    """The target's name in ``lang`` (Vietnamese when there is no English one)."""
+    return target.name_en if lang == "en" and target.name_en else target.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +98,7 @@ class ClassCoverage:
 
 
 _TARGET_COLS = """
-  t.id, t.code, t.name, t.roles, t.start_date, t.deadline, t.source_document, t.synthetic,
+  t.id, t.code, t.name, t.name_en, t.roles, t.start_date, t.deadline, t.source_document, t.synthetic,
   CASE WHEN t.list_id IS NOT NULL THEN 'list:' || l.code
        WHEN t.commune_class IS NOT NULL THEN 'class:' || t.commune_class
        ELSE 'era:' || t.border_era END AS commune_set
@@ -217,6 +223,7 @@ def list_targets(db: Executor, target: int | None = None) -> list[Target]:
             id=r["id"],
             code=r["code"],
             name=r["name"],
+            name_en=r["name_en"],
             commune_set=r["commune_set"],
             roles=list(r["roles"]) if r["roles"] else None,
             start_date=r["start_date"],

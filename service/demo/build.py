@@ -429,7 +429,7 @@ class _Coordination:
                       "valid_to", "name", "source_document", "synthetic"), self.list_rows),
             TableRows("commune_list_member", ("list_id", "commune_id", "is_land_border",
                       "is_coastal"), self.member_rows),
-            TableRows("coverage_target", ("id", "code", "name", "list_id", "commune_class",
+            TableRows("coverage_target", ("id", "code", "name", "name_en", "list_id", "commune_class",
                       "border_era", "roles", "start_date", "deadline", "source_document",
                       "synthetic"), self.target_rows),
             TableRows("border_post", ("id", "code", "name", "era", "province_code",
@@ -465,7 +465,8 @@ def _coordination(
                           cl.name, cl.source_document, True))  # fmt: skip
         member_rows += [(k, commune_id[(cl.era, c)], land, coast) for c, land, coast in cl.members]
     target_rows = [
-        (k, t.code, t.name, list_id[t.list_code] if t.list_code else None, t.commune_class,
+        (k, t.code, t.name, t.name_en, list_id[t.list_code] if t.list_code else None,
+         t.commune_class,
          t.border_era, t.roles, t.start_date, t.deadline, t.source_document,
          t.synthetic or t.list_code is not None or t.commune_class is not None)
         for k, t in enumerate(C.read_targets(), start=1)

@@ -88,6 +88,7 @@ class Gate:
 class Target:
     code: str
     name: str
+    name_en: str
     list_code: str | None
     commune_class: str | None
     border_era: str | None
@@ -175,7 +176,7 @@ def read_targets() -> list[Target]:
         kind, _, value = r.get("commune_set", str).partition(":")
         start = r.get("start_date", str)
         out.append(Target(
-            code=r.get("code", str), name=f"{r.get('name_vi', str)} / {r.get('name_en', str)}",
+            code=r.get("code", str), name=r.get("name_vi", str), name_en=r.get("name_en", str),
             list_code=value if kind == "list" else None,
             commune_class=value if kind == "class" else None,
             border_era=value if kind == "era" else None,

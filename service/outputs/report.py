@@ -17,6 +17,7 @@ from typing import Any
 
 from maps.charts import Bar, percent_bars_svg, year_bars_svg
 from service.db.report import YearReport
+from service.db.targets import target_name
 from service.figures import Progress
 from service.i18n import Translator
 
@@ -53,7 +54,8 @@ h1 { font-size: 17pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 6mm 0 2mm
   border-bottom: 1px solid #999; break-after: avoid; } h3 { font-size: 11pt; margin: 3mm 0 1mm; }
 table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; break-inside: auto; }
 th, td { border: 1px solid #bbb; padding: 1px 4px; vertical-align: top; }
-th { background: #eee; text-align: left; } td.n, th.n { text-align: right; white-space: nowrap; }
+th { background: #eee; text-align: left; font-size: 8.5pt; } th.n { text-align: right; }
+td.n { text-align: right; white-space: nowrap; } table.demarcation, table.posts { font-size: 9pt; }
 tr { break-inside: avoid; } .muted { color: #666; font-size: 9pt; }
 .banner { background: #b00; color: #fff; font-weight: bold; padding: 2mm; margin: 2mm 0; }
 .up { color: #1a7f37; } .down { color: #b00; }
@@ -167,7 +169,9 @@ def _headline(r: YearReport, tr: Translator) -> str:
         prev = before.get(t.target.id)
         rows.append(
             [
-                escape(tr.gettext("Covered: {target}").format(target=t.target.name)),
+                escape(
+                    tr.gettext("Covered: {target}").format(target=target_name(t.target, tr.lang))
+                ),
                 f"{_num(tr, t.totals.covered)} / {_num(tr, t.totals.communes)}"
                 f" ({_pct(tr, t.totals.covered_pct)})",
                 _change(tr, t.totals.covered, prev.totals.covered if prev else None),
@@ -270,7 +274,7 @@ def _targets(r: YearReport, tr: Translator) -> str:
             else (tr.gettext("deadline met") if t.met else tr.gettext("deadline not met"))
         )
         out.append(
-            f"<h3>{escape(g.name)}</h3><p class='muted'>"
+            f"<h3>{escape(target_name(g, tr.lang))}</h3><p class='muted'>"
             + escape(
                 tr.gettext("Role: {roles}. Deadline: {deadline}. Source: {source}.").format(
                     roles=roles,
@@ -394,7 +398,9 @@ def _action(r: YearReport, tr: Translator) -> str:
         out.append(
             "<h3>"
             + escape(
-                tr.gettext("Uncovered communes: {target}").format(target=t.target.name)
+                tr.gettext("Uncovered communes: {target}").format(
+                    target=target_name(t.target, tr.lang)
+                )
                 + f" ({tr.format_number(t.totals.uncovered)})"
             )
             + "</h3>"

@@ -179,6 +179,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.Text(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("name_en", sa.Text(), nullable=True),
         sa.Column("list_id", sa.Integer(), nullable=True),
         sa.Column("commune_class", sa.Text(), nullable=True),
         sa.Column("border_era", sa.Text(), nullable=True),
