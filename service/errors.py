@@ -27,5 +27,30 @@ class DatabaseNotReady(ServiceError):
     """
 
 
+class Unauthorized(ServiceError):
+    """No credential, or one that is unknown, expired, revoked or of a disabled user (401).
+
+    Never says which, nor whether a user name exists; never holds the credential.
+    """
+
+    def __init__(self, message: str = "sign-in required: send a valid bearer token") -> None:
+        super().__init__(message)
+        # RFC 6750 / 9110: a 401 names the scheme to use.
+        self.headers = {"WWW-Authenticate": 'Bearer realm="bordermap"'}
+
+
+class Forbidden(ServiceError):
+    """A known principal whose role or provinces do not allow the request (403)."""
+
+
+class TooManyAttempts(ServiceError):
+    """Too many failed sign-ins for a name or an address (429, with Retry-After)."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+        self.headers = {"Retry-After": str(retry_after_s)}
+
+
 class PdfUnavailable(ServiceError):
     """No HTML-to-PDF engine is installed here; the message names what to install."""

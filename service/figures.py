@@ -78,12 +78,11 @@ class ProvinceCoverage:
     coastal_communes: int
     covered: int
     uncovered: int
+    covered_pct: float | None  # share of border communes covered, in % (None: no communes)
     officers: int
     officers_by_role: dict[str, int]
     uncovered_communes: list[UncoveredCommune] = field(default_factory=list)
     synthetic: bool = False
-    # Share of border communes covered, in percent (None with no communes).
-    covered_pct: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     # Maps: empty means the built-in offline basemap drawn from the database.
     tiles_url: str | None = None
     tiles_attribution: str = ""
+    # Accounts: web sessions end this long after sign-in, whatever the browser keeps.
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    # Sign-in throttling: this many failures within the window get 429 until they age out.
+    login_window_s: int = Field(default=900, gt=0)
+    login_max_failures_per_name: int = Field(default=5, gt=0)
+    login_max_failures_per_address: int = Field(default=20, gt=0)
 
     @model_validator(mode="after")
     def _check_limits(self) -> Settings:

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from service.cli import main
 from sqlalchemy import create_engine, make_url, text
 
+from service.commands.main import main
 from tests.conftest import drop_database, migrated_database
 
 pytestmark = pytest.mark.db
@@ -125,7 +125,7 @@ def test_ctrl_c_during_a_build_prints_one_line_and_leaves_the_database_as_it_was
     env = {**os.environ, "BORDERMAP_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "demo", "build"],
+            [sys.executable, "-m", "service.commands.main", "demo", "build"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

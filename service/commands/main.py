@@ -94,10 +94,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 
 def _plugins() -> list[Callable[[argparse._SubParsersAction, dict[str, Handler]], None]]:
-    """Sub-commands owned by other modules (demo data, imports, exports, maps).
+    """Sub-commands owned by other modules (demo data, imports, exports, maps, accounts).
 
     Each module keeps its heavy imports inside its handlers, so ``bordermap db`` stays quick.
     """
+    from service.commands import accounts as accounts_cli
     from service.commands import demo as demo_cli
     from service.commands import export as export_cli
     from service.commands import imports as ingest_cli
@@ -110,6 +111,7 @@ def _plugins() -> list[Callable[[argparse._SubParsersAction, dict[str, Handler]]
         export_cli.register,
         maps_cli.register,
         report_cli.register,
+        accounts_cli.register,
     ]
 
 

@@ -3,6 +3,7 @@
 A record is the coordination regulation a province signed with the Border Guard, or a
 year's review conference or briefing of it (date, level, document number, decisions).
 ``coordination_records`` lists them by date; the yearly report lists the year's.
+``add_coordination_record`` writes one (editors, through ``POST /coordination``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from service.db.units import Executor
+from service.errors import NotFound
+from service.vocabulary import era_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +60,40 @@ def coordination_records(
         text(_RECORDS), {"start": start, "end": end, "province": province, "era": era}
     ).mappings()
     return [CoordinationRecord(**dict(r)) for r in rows]
+
+
+def add_coordination_record(
+    db: Executor,
+    *,
+    province_code: str,
+    kind: str,
+    event_date: dt.date,
+    level: str | None,
+    document_number: str | None,
+    decisions: str | None,
+) -> CoordinationRecord:
+    """Insert one record (era: that of ``event_date``); the province must exist in that era.
+
+    Raises NotFound for an unknown province; the caller commits (with its audit row).
+    """
+    era = era_on(event_date)
+    known = db.execute(
+        text("SELECT name FROM province WHERE era = :era AND code = :code"),
+        {"era": era, "code": province_code},
+    ).first()
+    if known is None:
+        raise NotFound(f"province_code: no province {province_code!r} in era {era}")
+    new_id = db.execute(
+        text(
+            "INSERT INTO coordination_record (era, province_code, kind, event_date, level,"
+            " document_number, decisions) VALUES (:era, :p, :kind, :d, :level, :doc, :dec)"
+            " RETURNING id"
+        ),
+        {"era": era, "p": province_code, "kind": kind, "d": event_date, "level": level,
+         "doc": document_number, "dec": decisions},
+    ).scalar_one()  # fmt: skip
+    return CoordinationRecord(
+        id=int(new_id), era=era, province_code=province_code, province_name=known.name,
+        kind=kind, event_date=event_date, level=level, document_number=document_number,
+        decisions=decisions, synthetic=False,
+    )  # fmt: skip

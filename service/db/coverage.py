@@ -213,18 +213,18 @@ def coverage_summary(
             coastal_communes=int(r["coastal_communes"]),
             covered=int(r["covered"]),
             uncovered=int(r["communes"]) - int(r["covered"]),
+            covered_pct=_pct(int(r["covered"]), int(r["communes"])),
             officers=int(r["officers"]),
             officers_by_role={str(k): int(v) for k, v in sorted(r["officers_by_role"].items())},
             uncovered_communes=[UncoveredCommune(**u) for u in r["uncovered_communes"]],
             synthetic=bool(r["synthetic"]),
-            covered_pct=_pct(int(r["covered"]), int(r["communes"])),
         )
         if r["is_total"]:
             totals = item
         else:
             provinces.append(item)
     if totals is None:  # no border commune matched: GROUPING SETS yields no grand total
-        totals = ProvinceCoverage(None, None, 0, 0, 0, 0, 0, 0, {})
+        totals = ProvinceCoverage(None, None, 0, 0, 0, 0, 0, None, 0, {})
     return CoverageSummary(
         as_of=as_of,
         era=params["era"],

@@ -14,6 +14,8 @@ from service.web.errors import add_exception_handlers
 from service.web.etag import ETagMiddleware
 from service.web.page_cache import MapCache
 from service.web.routes import (
+    account,
+    audit,
     coordination,
     coverage,
     docs,
@@ -21,6 +23,7 @@ from service.web.routes import (
     ogc,
     progress,
     reports,
+    signin,
     spatial,
     targets,
 )
@@ -63,4 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (progress, coverage, targets, spatial, coordination, reports):
         app.include_router(module.router)
     app.include_router(maps_routes.router)
+    app.include_router(account.router)
+    app.include_router(audit.router)
+    app.include_router(signin.router)
     return app

@@ -13,7 +13,15 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from geo.errors import GeoError
-from service.errors import BadRequest, DatabaseNotReady, NotFound, PdfUnavailable
+from service.errors import (
+    BadRequest,
+    DatabaseNotReady,
+    Forbidden,
+    NotFound,
+    PdfUnavailable,
+    TooManyAttempts,
+    Unauthorized,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +30,9 @@ STATUS_CODES: dict[type[Exception], int] = {
     NotFound: 404,
     BadRequest: 400,
     GeoError: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
     DatabaseNotReady: 503,
     PdfUnavailable: 503,
     SQLAlchemyError: 500,
@@ -36,7 +47,9 @@ def add_exception_handlers(app: FastAPI) -> None:
             if status >= 500:
                 log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
                 return JSONResponse({"detail": "internal server error"}, status_code=status)
-            return JSONResponse({"detail": str(exc)}, status_code=status)
+            # Auth errors carry WWW-Authenticate or Retry-After.
+            headers: dict[str, str] | None = getattr(exc, "headers", None)
+            return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
         return handle
 

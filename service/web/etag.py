@@ -11,6 +11,10 @@ The version is one indexed single-row SELECT, reused for ``VERSION_TTL_S`` secon
 measured on the 2-core dev machine under load, a 304 took 16 ms p50 (~40 req/s) reading
 the version every time and 1.6 ms p50 (~380 req/s) with a 1 s reuse. The price is that a
 write can go unseen for up to that long (a client may get a stale 304 within it).
+
+Requests with a bearer token or a session cookie get ``private`` instead of ``public``
+(their answer may hold personal fields); routes answering ``Cache-Control: no-store``
+(audit, accounts) get no ETag, so their answers are never revalidated into a stale 304.
 """
 
 from __future__ import annotations
@@ -25,12 +29,15 @@ from sqlalchemy import Engine
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.auth.credentials import SESSION_COOKIE
 from service.db.data_version import read_version
 
 log = logging.getLogger(__name__)
 
 VERSION_TTL_S = 0.5
 CACHE_CONTROL = "public, no-cache"  # may be stored; revalidate (cheaply, with the ETag) each time
+# A request with a token or a session cookie: its answer may hold personal fields.
+PRIVATE_CACHE_CONTROL = "private, no-cache"
 
 
 def make_etag(version: int, url: str, accept: str, day: dt.date) -> str:
@@ -83,6 +90,8 @@ class ETagMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        private = "authorization" in headers or f"{SESSION_COOKIE}=" in headers.get("cookie", "")
+        cache_control = PRIVATE_CACHE_CONTROL if private else CACHE_CONTROL
         url = _full_url(scope, headers)
         etag = make_etag(version, url, headers.get("accept", ""), dt.date.today())
         inm = headers.get("if-none-match")
@@ -93,7 +102,7 @@ class ETagMiddleware:
                     "status": 304,
                     "headers": [
                         (b"etag", etag.encode()),
-                        (b"cache-control", CACHE_CONTROL.encode()),
+                        (b"cache-control", cache_control.encode()),
                         (b"vary", b"Accept, Accept-Encoding"),
                     ],
                 }
@@ -110,10 +119,14 @@ class ETagMiddleware:
                 message = {**message, "body": b""}
             if message["type"] == "http.response.start" and message["status"] == 200:
                 out = MutableHeaders(scope=message)
+                # Per-user answers (audit, accounts) say no-store: no ETag, never a 304.
+                if "no-store" in out.get("cache-control", ""):
+                    await send(message)
+                    return
                 out["ETag"] = etag
                 # A route that knows better (versioned static assets) keeps its own.
                 if "cache-control" not in out:
-                    out["Cache-Control"] = CACHE_CONTROL
+                    out["Cache-Control"] = cache_control
                 vary = out.get("vary")
                 if vary is None:
                     out["Vary"] = "Accept, Accept-Encoding"

@@ -13,6 +13,7 @@ from service.db import (
 )
 from service.db.migrate import include_object
 from service.db.models import Base
+from service.db.schema_accounts import AppUser  # noqa: F401 - its tables join Base.metadata
 
 pytestmark = pytest.mark.db
 

@@ -60,6 +60,7 @@ def figures(**overrides: Any) -> CoverageSummary:
         "coastal_communes": 2,
         "covered": 3,
         "uncovered": 1,
+        "covered_pct": 75.0,
         "officers": 5,
         "officers_by_role": {"dang_uy_vien": 5},
         "synthetic": True,

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine
 from service.db import schema_reporting  # noqa: F401 (its tables join Base.metadata)
 from service.db.migrate import include_object
 from service.db.models import Base
+from service.db.schema_accounts import AppUser  # noqa: F401 - its tables join Base.metadata
 
 config = context.config
 target_metadata = Base.metadata

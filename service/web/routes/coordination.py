@@ -10,10 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from service import params
-from service.db.coordination import CoordinationRecord, coordination_records
+from service.auth import Principal
+from service.db import audit
+from service.db.coordination import (
+    CoordinationRecord,
+    add_coordination_record,
+    coordination_records,
+)
+from service.errors import BadRequest
+from service.vocabulary import COORDINATION_KINDS
+from service.web.auth_deps import require_role
 from service.web.deps import SessionDep
 from service.web.routes.report_docs import ERRORS, extra, param
 
@@ -52,3 +64,37 @@ def coordination(request: Request, session: SessionDep) -> CoordinationReport:
     end = dt.date(year, 12, 31) if year else None
     items = coordination_records(session, start=start, end=end, province=prov)
     return CoordinationReport(year, prov, any(i.synthetic for i in items), items)
+
+
+class CoordinationIn(BaseModel):
+    """A new coordination record (its era is that of ``event_date``)."""
+
+    province_code: str = Field(pattern=r"^[0-9]{2}$")
+    kind: str = Field(pattern="^(" + "|".join(COORDINATION_KINDS) + ")$")
+    event_date: dt.date
+    level: str | None = Field(default=None, max_length=200)
+    document_number: str | None = Field(default=None, max_length=200)
+    decisions: str | None = Field(default=None, max_length=20000)
+
+
+_EDITOR = Depends(require_role("editor", "admin"))
+
+
+@router.post(
+    "/coordination",
+    status_code=201,
+    response_model=CoordinationRecord,
+    responses={**ERRORS, 401: {}, 403: {}, 404: {}},
+    summary="Add a coordination record (editors)",
+)
+def add_coordination(
+    body: CoordinationIn, session: SessionDep, principal: Principal = _EDITOR
+) -> JSONResponse:
+    """Add a record; audited in the same transaction."""
+    if body.event_date > dt.date.today():
+        raise BadRequest("event_date: a record of the future cannot be entered")
+    record = add_coordination_record(session, **body.model_dump())
+    audit.record(session, principal, "coordination.create", "coordination_record", record.id,
+                 None, body.model_dump())  # fmt: skip
+    session.commit()
+    return JSONResponse(jsonable_encoder(record), status_code=201)

@@ -7,7 +7,7 @@ Counts only: no officer name or other personal data ever leaves
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from service import params
 from service.db.coverage import commune_coverage, coverage_summary
 from service.db.units import checked_province
-from service.figures import CommuneCoverage, ProvinceCoverage, UncoveredCommune
+from service.figures import CommuneCoverage, CoverageSummary, ProvinceCoverage, UncoveredCommune
 from service.vocabulary import OFFICER_ROLES
 from service.web.csv_response import csv_response, negotiate
 from service.web.routes.report_docs import AS_OF, KIND, PROVINCE, F, add_report
@@ -26,38 +26,24 @@ from service.web.routes.report_docs import AS_OF, KIND, PROVINCE, F, add_report
 router = APIRouter(prefix="/coverage", tags=["coverage"])
 
 _ALLOWED = ("as_of", "province", "kind", "f")
-_ROLE_COLUMNS = [f"officers_{r}" for r in OFFICER_ROLES]
-PROVINCE_COLUMNS = [
-    "province_code",
-    "province_name",
-    "communes",
-    "land_communes",
-    "coastal_communes",
-    "covered",
-    "uncovered",
-    "covered_pct",
-    "officers",
-    *_ROLE_COLUMNS,
-    "uncovered_communes",
-    "synthetic",
-]
-COMMUNE_COLUMNS = [
-    "code",
-    "name",
-    "province_code",
-    "province_name",
-    "is_land_border",
-    "is_coastal",
-    "neighbour_countries",
-    "officers",
-    *_ROLE_COLUMNS,
-    "covered",
-    "synthetic",
-]
 
 
-class ProvinceReport(BaseModel):
-    """Coverage per province on a date, with totals."""
+def _columns(figure: type) -> list[str]:
+    """CSV columns of a figure: its fields, officers by role spread over one column each."""
+    out: list[str] = []
+    for f in fields(figure):
+        out += (
+            [f"officers_{r}" for r in OFFICER_ROLES] if f.name == "officers_by_role" else [f.name]
+        )
+    return out
+
+
+PROVINCE_COLUMNS = _columns(ProvinceCoverage)
+COMMUNE_COLUMNS = _columns(CommuneCoverage)
+
+
+class _Report(BaseModel):
+    """What every coverage report says about itself: the date, units and filters."""
 
     as_of: dt.date
     era: str
@@ -65,18 +51,29 @@ class ProvinceReport(BaseModel):
     province: str | None
     synthetic: bool
     totals: ProvinceCoverage
+
+    @classmethod
+    def head(cls, summary: CoverageSummary, province: str | None) -> dict[str, Any]:
+        """The common fields, from the summary of the same filters."""
+        return {
+            "as_of": summary.as_of,
+            "era": summary.era,
+            "kind": summary.kind,
+            "province": province,
+            "synthetic": summary.synthetic,
+            "totals": summary.totals,
+        }
+
+
+class ProvinceReport(_Report):
+    """Coverage per province on a date, with totals."""
+
     items: list[ProvinceCoverage]
 
 
-class CommuneReport(BaseModel):
+class CommuneReport(_Report):
     """Coverage per border commune on a date, with totals and the uncovered list."""
 
-    as_of: dt.date
-    era: str
-    kind: str
-    province: str | None
-    synthetic: bool
-    totals: ProvinceCoverage
     uncovered: list[UncoveredCommune]
     items: list[CommuneCoverage]
 
@@ -110,15 +107,7 @@ def _provinces(request: Request, session: Session) -> ProvinceReport | Response:
             PROVINCE_COLUMNS,
             filename=f"coverage-provinces-{day}.csv",
         )
-    return ProvinceReport(
-        as_of=day,
-        era=summary.era,
-        kind=knd,
-        province=prov,
-        synthetic=summary.synthetic,
-        totals=summary.totals,
-        items=summary.provinces,
-    )
+    return ProvinceReport(**_Report.head(summary, prov), items=summary.provinces)
 
 
 def _communes(request: Request, session: Session) -> CommuneReport | Response:
@@ -132,12 +121,7 @@ def _communes(request: Request, session: Session) -> CommuneReport | Response:
         )
     summary = coverage_summary(session, as_of=day, province=prov, kind=knd)
     return CommuneReport(
-        as_of=day,
-        era=summary.era,
-        kind=knd,
-        province=prov,
-        synthetic=summary.synthetic,
-        totals=summary.totals,
+        **_Report.head(summary, prov),
         uncovered=[
             UncoveredCommune(r.code, r.name, r.province_code) for r in rows if not r.covered
         ],

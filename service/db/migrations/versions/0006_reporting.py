@@ -2,7 +2,7 @@
 coordination records (issue 11; tables in ``service.db.schema_reporting``).
 
 Revision ID: reporting
-Revises: 0004
+Revises: accounts
 Create Date: 2026-11-29
 """
 
@@ -14,7 +14,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 
 revision: str = "reporting"
-down_revision: str | None = "0004"
+down_revision: str | None = "accounts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,139 @@
+"""The role matrix: what every route answers each principal. ONE table for the whole app.
+
+Every route of the app needs an entry here (``test_role_matrix`` fails on a route without
+one), so a new route states its access rule when it is added. A key is ``(method, path)``
+as the route declares it; the value gives the concrete request and the expected status per
+principal (names in ``tests/auth/conftest.py``: ``PRINCIPALS``). Requests run against the
+small map database (``tests/maps/conftest.py``: ``seed_small``) plus the provinces and
+accounts of ``tests/auth/conftest.py`` (``matrix`` fixture), committed in a database of
+its own; requests run in table order, so a write's expectations can rely on the ones before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def expect(
+    anonymous: int,
+    analyst: int,
+    province_editor: int,
+    editor: int,
+    admin: int,
+    bad: int,
+) -> dict[str, int]:
+    """Statuses per principal; ``bad`` covers disabled users, revoked, expired, garbage tokens."""
+    return {
+        "anonymous": anonymous,
+        "analyst": analyst,
+        "province_editor": province_editor,
+        "editor": editor,
+        "admin": admin,
+        "disabled": bad,
+        "revoked": bad,
+        "expired": bad,
+        "garbage": bad,
+    }
+
+
+# Public reads ignore credentials: they never look at them (and so cost nothing more).
+PUBLIC = expect(200, 200, 200, 200, 200, 200)
+PUBLIC_404 = expect(404, 404, 404, 404, 404, 404)
+SIGNED_IN = expect(401, 200, 200, 200, 200, 401)
+ADMIN_ONLY = expect(401, 403, 403, 403, 200, 401)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request: ``url`` (path params filled in), optional JSON body, and the statuses."""
+
+    url: str
+    statuses: dict[str, int]
+    json: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+OGC_COLLECTIONS = (
+    "borders",
+    "border_segments",
+    "markers",
+    "communes",
+    "provinces",
+    "officer_coverage",
+    "border_posts",
+    "border_gates",
+)
+
+ROUTES: dict[tuple[str, str], Case] = {
+    ("GET", "/api"): Case("/api", PUBLIC),
+    ("GET", "/api.html"): Case("/api.html", PUBLIC),
+    ("GET", "/api-static"): Case("/api-static/swagger-ui-dist@5.35.0/LICENSE", PUBLIC),
+    ("GET", "/healthz"): Case("/healthz", PUBLIC),
+    ("GET", "/"): Case("/", PUBLIC),
+    ("GET", "/conformance"): Case("/conformance", PUBLIC),
+    ("GET", "/collections"): Case("/collections", PUBLIC),
+    ("GET", "/collections/{collectionId}"): Case("/collections/nope", PUBLIC_404),
+    ("GET", "/collections/{collectionId}/items"): Case("/collections/nope/items", PUBLIC_404),
+    ("GET", "/collections/{collectionId}/queryables"): Case(
+        "/collections/nope/queryables", PUBLIC_404
+    ),
+    ("GET", "/collections/{collectionId}/schema"): Case("/collections/nope/schema", PUBLIC_404),
+    ("GET", "/collections/{collectionId}/items/{featureId}"): Case(
+        "/collections/nope/items/1", PUBLIC_404
+    ),
+    ("GET", "/progress/borders"): Case("/progress/borders", PUBLIC),
+    ("GET", "/progress/segments"): Case("/progress/segments", PUBLIC),
+    ("GET", "/coverage/provinces"): Case("/coverage/provinces", PUBLIC),
+    ("GET", "/coverage/communes"): Case("/coverage/communes", PUBLIC),
+    ("GET", "/spatial/communes-near-border"): Case("/spatial/communes-near-border?km=5", PUBLIC),
+    ("GET", "/spatial/communes/{code}/markers"): Case("/spatial/communes/00001/markers", PUBLIC),
+    ("GET", "/spatial/markers/nearest"): Case("/spatial/markers/nearest?lon=105&lat=22", PUBLIC),
+    ("GET", "/maps/coverage"): Case("/maps/coverage", PUBLIC),
+    ("GET", "/maps/markers"): Case("/maps/markers", PUBLIC),
+    ("GET", "/maps/progress"): Case("/maps/progress", PUBLIC),
+    ("GET", "/maps/static/{path:path}"): Case(
+        "/maps/static/vendor/leaflet@1.9.4/leaflet.js", PUBLIC
+    ),
+    # Reporting (targets, posts, coordination, the yearly report).
+    ("GET", "/progress/activity"): Case("/progress/activity?year=2011", PUBLIC),
+    ("GET", "/coverage/targets"): Case("/coverage/targets", PUBLIC),
+    ("GET", "/coverage/targets/{target_id}"): Case("/coverage/targets/999999", PUBLIC_404),
+    ("GET", "/coverage/classes"): Case("/coverage/classes", PUBLIC),
+    ("GET", "/coverage/posts"): Case("/coverage/posts", PUBLIC),
+    ("GET", "/coordination"): Case("/coordination", PUBLIC),
+    ("GET", "/reports/{year}"): Case("/reports/2011", PUBLIC),
+    # Editors and admins only: a coordination record is entered centrally, not per province.
+    ("POST", "/coordination"): Case(
+        "/coordination",
+        expect(401, 403, 403, 201, 201, 401),
+        json={
+            "province_code": "04",
+            "kind": "briefing",
+            "event_date": "2011-03-01",
+            "level": "tỉnh",
+            "document_number": "12/BC",
+            "decisions": "test",
+        },
+    ),  # fmt: skip
+    # Accounts.
+    ("GET", "/account"): Case("/account", SIGNED_IN),
+    ("GET", "/audit"): Case("/audit", ADMIN_ONLY),
+    # Sign-in pages: a bad bearer token is refused wherever the credential is read.
+    ("GET", "/login"): Case("/login", expect(200, 200, 200, 200, 200, 401)),
+    # No login CSRF cookie and field: refused before anything else (tests/auth/test_signin.py).
+    ("POST", "/login"): Case("/login", expect(403, 403, 403, 403, 403, 403)),
+    ("POST", "/logout"): Case("/logout", expect(200, 200, 200, 200, 200, 401)),
+}
+
+for _c in OGC_COLLECTIONS:
+    ROUTES[("GET", f"/collections/{_c}")] = Case(f"/collections/{_c}", PUBLIC)
+    ROUTES[("GET", f"/collections/{_c}/queryables")] = Case(f"/collections/{_c}/queryables", PUBLIC)
+    ROUTES[("GET", f"/collections/{_c}/schema")] = Case(f"/collections/{_c}/schema", PUBLIC)
+    ROUTES[("GET", f"/collections/{_c}/items")] = Case(f"/collections/{_c}/items", PUBLIC)
+    ROUTES[("GET", f"/collections/{_c}/items/{{featureId}}")] = Case(
+        f"/collections/{_c}/items/999999", PUBLIC_404
+    )
+ROUTES[("GET", "/collections/borders/items/{featureId}")] = Case(
+    "/collections/borders/items/CN", PUBLIC
+)
