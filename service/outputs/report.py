@@ -339,6 +339,27 @@ def _targets(r: YearReport, tr: Translator) -> str:
         for c in r.classes
     ]
     out.append(f"<h3>{tr.gettext('By class of commune')}</h3>" + _table(head, rows, "classes"))
+    # Covered / communes of each class, per province.
+    names: dict[str, str] = {}
+    cells: dict[tuple[str, str], str] = {}
+    for c in r.classes:
+        for p in c.provinces:
+            if p.province_code:
+                names[p.province_code] = p.province_name or p.province_code
+                cells[(p.province_code, c.commune_class)] = (
+                    f"{_num(tr, p.covered)} / {_num(tr, p.communes)}"
+                )
+    head = [(tr.gettext("Province"), False)] + [
+        (escape(tr.gettext(CLASSES.get(c.commune_class, c.commune_class))), True) for c in r.classes
+    ]
+    rows = [
+        [escape(f"{names[code]} ({code})"), *(cells.get((code, c.commune_class), "–")
+                                              for c in r.classes)]
+        for code in sorted(names)
+    ]  # fmt: skip
+    if rows:
+        note = tr.gettext("Covered / communes of each class, per province.")
+        out.append(f'<p class="muted">{note}</p>' + _table(head, rows, "classes-by-province"))
     return "".join(out)
 
 

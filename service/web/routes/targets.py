@@ -100,7 +100,8 @@ def coverage_targets(request: Request, session: SessionDep) -> TargetsReport:
 def coverage_target(target_id: int, request: Request, session: SessionDep) -> TargetCoverage:
     """Coverage against one target on a date."""
     day, prov = _inputs(request, session)
-    found = list_targets(session, target_id)
+    # Ids are int4: a larger number names no target (and must not reach the database).
+    found = list_targets(session, target_id) if 0 < target_id < 2**31 else []
     if not found:
         raise NotFound(f"no target {target_id}")
     return target_coverage(session, found[0], as_of=day, province=prov)
