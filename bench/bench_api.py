@@ -1,6 +1,7 @@
 """Benchmark the API: BorderMap against tipg, side by side, on the same demo database.
 
-Both servers run as one uvicorn worker on loopback ports against one database. For each
+Both servers run under uvicorn on loopback ports against one database, with the same number
+of workers: ``--workers 1,2`` (the default) makes a full run with 1, then with 2. For each
 case a bounded number of requests goes out from ``--concurrency`` client threads (httpx,
 keep-alive, gzip accepted as clients do) after a warm-up; we report requests/s and p50/p99
 latency:
@@ -12,7 +13,7 @@ latency:
 - ``progress-segments``: ``/progress/segments`` (BorderMap only; tipg has nothing like it);
 - ``... 304``: BorderMap again with ``If-None-Match`` (the ETag of a first answer).
 
-Results: ``bench/results/api-<time>.json`` and ``.md``; the table is printed too. The ratio
+Results: ``bench/results/api-<N>w-<time>.json`` and ``.md``; the table is printed too. The ratio
 column is BorderMap's requests/s over tipg's (above 1: BorderMap is faster).
 
 Database: ``--database-url``, else BorderMap's configured one (``bordermap demo build``
@@ -187,8 +188,11 @@ def walk(url: str) -> Request:
 
 
 @contextmanager
-def serve(name: str, argv: list[str], env: dict[str, str], ready_path: str) -> Iterator[str]:
-    """Run a uvicorn server on a free loopback port until the block ends; yield its URL."""
+def serve(
+    name: str, argv: list[str], env: dict[str, str], ready_path: str, workers: int = 1
+) -> Iterator[str]:
+    """Run a uvicorn server (``workers`` processes) on a free loopback port until the block
+    ends; yield its URL."""
     port = _free_port()
     cmd = [
         sys.executable,
@@ -200,7 +204,7 @@ def serve(name: str, argv: list[str], env: dict[str, str], ready_path: str) -> I
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--log-level",
         "warning",
         "--no-access-log",
@@ -357,9 +361,13 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         page = args.page_size
         with (
             serve(
-                "bordermap", ["--factory", "service.web.app:create_app"], bm_env, "/healthz"
+                "bordermap",
+                ["--factory", "service.web.app:create_app"],
+                bm_env,
+                "/healthz",
+                args.n_workers,
             ) as bm,
-            serve("tipg", ["tipg.main:app"], tipg_env, "/collections") as tp,
+            serve("tipg", ["tipg.main:app"], tipg_env, "/collections", args.n_workers) as tp,
         ):
             feature_bm = _bordermap_feature_url(bm, targets.commune_id, url)
             cases: list[tuple[str, str, Request, int]] = [
@@ -454,7 +462,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "concurrency": conc,
             "warmup": warm,
             "page_size": args.page_size,
-            "workers": 1,
+            "workers": args.n_workers,
         },
         "targets": asdict(targets),
         "host": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
@@ -515,15 +523,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per case")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests first")
     parser.add_argument("--page-size", type=int, default=1000, help="limit when walking")
+    parser.add_argument(
+        "--workers", default="1,2", help="uvicorn workers per server; a full run for each"
+    )
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    report = run(args)
-    md = table(report)
-    written = save_results("api", report, md)
-    print(md)
-    print(f"\nwritten: {written}")
-    return 1 if any(r["errors"] for r in report["results"]) else 0  # type: ignore[attr-defined]
+    errors = False
+    for workers in (int(w) for w in args.workers.split(",")):
+        args.n_workers = workers
+        report = run(args)
+        md = f"Both servers with {workers} uvicorn worker(s).\n\n" + table(report)
+        written = save_results(f"api-{workers}w", report, md)
+        print(md)
+        print(f"\nwritten: {written}")
+        errors = errors or any(r["errors"] for r in report["results"])  # type: ignore[attr-defined]
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

@@ -185,6 +185,7 @@ def worker(kind: str, path: Path, url: str) -> dict[str, float | int | str]:
         path,
         crs="EPSG:9209" if kind == "markers" else None,
         axis_order="northing_easting" if kind == "markers" else "xy",
+        allow_new_codes=True,  # the 10x communes have made-up codes
     )
     base = _rss_mb()
     t0 = time.perf_counter()

@@ -56,7 +56,9 @@ MARKERCLUSTER = (
     Asset("leaflet.markercluster", "leaflet.markercluster.js", "js"),
     Asset("leaflet.markercluster", "MarkerCluster.css", "css"),
 )
-ALL_ASSETS = (*LEAFLET, *MARKERCLUSTER)
+# Vector tiles (Mapbox Vector Tile decoding and SVG drawing) for layers too big to embed.
+VECTORGRID = (Asset("leaflet.vectorgrid", "Leaflet.VectorGrid.bundled.min.js", "js"),)
+ALL_ASSETS = (*LEAFLET, *MARKERCLUSTER, *VECTORGRID)
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,7 @@ from maps.elements import (
     RegisterLayer,
     ShowLayers,
     TileLayer,
+    VectorTileLayer,
     banner,
     page_style,
 )
@@ -212,7 +213,7 @@ def finish(m: OfflineMap) -> OfflineMap:
     branca's template re-parse (see :mod:`maps.render`).
     """
     LayerControl(collapsed=False, position="topright").add_to(m)
-    deferred = (GeoJsonLayer, ClusteredPoints)
+    deferred = (GeoJsonLayer, ClusteredPoints, VectorTileLayer)
     shown = [el for el in m._children.values() if isinstance(el, deferred) and el.show]
     m.add_child(ShowLayers(shown))  # sets window.bordermap.ready after the last one
     check_page(m.get_root())

@@ -187,6 +187,76 @@ class GeoJsonLayer(Layer, RenderOnce):
         return RenderOnce.render(self, **kwargs)
 
 
+class VectorTileLayer(Layer, RenderOnce):
+    """A layer drawn from Mapbox Vector Tiles (Leaflet.VectorGrid, SVG), styled like
+    :class:`GeoJsonLayer`: ``class_js`` is a JS function of a feature's properties giving
+    the key of its style in ``styles``.
+
+    For layers too big to embed: the page carries a URL template instead of the data, and
+    the browser fetches only the tiles in view, simplified for their zoom. ``tooltip_js``
+    (a JS function of the properties returning HTML) is shown on hover.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var styles = {{ this.styles_js }}, classOf = {{ this.class_js }};
+            var layer = L.vectorGrid.protobuf({{ this.url_js }}, {
+                rendererFactory: L.svg.tile,
+                interactive: {{ this.interactive_js }},
+                maxNativeZoom: {{ this.max_zoom }},
+                vectorTileLayerStyles: {
+                    {{ this.layer_js }}: function (p) {
+                        return L.extend({fill: true}, styles[classOf(p)]);
+                    }
+                }
+            });
+            {%- if this.tooltip_js %}
+            var tip = null;
+            layer.on("mouseover", function (e) {
+                tip = L.tooltip({sticky: true, className: "bm-tip"})
+                    .setLatLng(e.latlng)
+                    .setContent(({{ this.tooltip_js }})(e.layer.properties));
+                {{ this._parent.get_name() }}.openTooltip(tip);
+            });
+            layer.on("mouseout", function () {
+                if (tip) { {{ this._parent.get_name() }}.closeTooltip(tip); tip = null; }
+            });
+            {%- endif %}
+            return layer;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        layer: str,
+        name: str,
+        class_js: str,
+        styles: Mapping[str, Mapping[str, Any]],
+        tooltip_js: str | None = None,
+        max_zoom: int = 20,
+        show: bool = True,
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "VectorTileLayer"
+        self.url_js = js_json(url)
+        self.layer_js = js_json(layer)
+        self.class_js = class_js
+        self.styles_js = js_json(styles)
+        self.tooltip_js = tooltip_js
+        self.interactive_js = "true" if tooltip_js else "false"
+        self.max_zoom = int(max_zoom)
+
+    def render(self, **kwargs: Any) -> str:
+        """Define the layer; :class:`ShowLayers` adds it to the map (after the control)."""
+        return RenderOnce.render(self, **kwargs)
+
+
 class LayerControl(folium.LayerControl, RenderOnce):
     """Folium's layer control, rendered through :class:`RenderOnce`."""
 

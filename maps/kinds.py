@@ -2,5 +2,5 @@
 
 from typing import Literal
 
-MapKind = Literal["coverage", "markers", "progress"]
-KINDS: tuple[MapKind, ...] = ("coverage", "markers", "progress")
+MapKind = Literal["coverage", "markers", "progress", "communes"]
+KINDS: tuple[MapKind, ...] = ("coverage", "markers", "progress", "communes")

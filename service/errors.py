@@ -27,6 +27,26 @@ class DatabaseNotReady(ServiceError):
     """
 
 
+class Conflict(ServiceError):
+    """A write that contradicts what is stored (a duplicate key, an overlapping assignment)."""
+
+
+class PreconditionRequired(ServiceError):
+    """A write to an item without ``If-Match`` (the item's ETag)."""
+
+
+class PreconditionFailed(ServiceError):
+    """``If-Match`` names an older version of the item: someone else changed it first."""
+
+
+class PayloadTooLarge(ServiceError):
+    """A request body over its limit."""
+
+
+class UnsupportedMediaType(ServiceError):
+    """A body of a type the route does not take (e.g. a photo that is neither JPEG nor PNG)."""
+
+
 class Unauthorized(ServiceError):
     """No credential, or one that is unknown, expired, revoked or of a disabled user (401).
 

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     db_name: str = "bordermap"
     db_user: str = "bordermap"
     pool_size: int = 5
+    # Read replicas (service.db.replicas): comma-separated URLs; empty: every read on the primary.
+    database_read_url: str | None = None
+    replica_max_lag_s: float = 30.0  # a replica further behind is skipped
+    replica_check_s: float = 2.0  # how long a replica's health is reused
+    primary_stick_s: float = 5.0  # after a write, that client reads from the primary this long
     statement_timeout_ms: int = 30_000
 
     # API.
@@ -37,6 +42,8 @@ class Settings(BaseSettings):
     # Maps: empty means the built-in offline basemap drawn from the database.
     tiles_url: str | None = None
     tiles_attribution: str = ""
+    # A map layer of more features than this is drawn from vector tiles, not embedded.
+    map_tiles_threshold: int = 2000
     # Accounts: web sessions end this long after sign-in, whatever the browser keeps.
     session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     # Sign-in throttling: this many failures within the window get 429 until they age out.

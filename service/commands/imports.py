@@ -72,12 +72,25 @@ def register(sub: Any, handlers: dict[str, Any]) -> None:
         help="markers farther from their border line are refused; 0 turns the check off",
     )
     p.add_argument("--layer", help="layer of a multi-layer GeoPackage")
+    p.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        help="the person the import is recorded for in the audit (beside the OS user)",
+    )
+    p.add_argument(
+        "--new-codes",
+        action="store_true",
+        help="accept unit codes missing from the era's reference list (units created since)",
+    )
     p.add_argument("--batch-size", type=int, default=2000, help=argparse.SUPPRESS)
     handlers["import"] = _import
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from service.auth.principal import command_principal
     from service.db.engine import make_engine
+    from service.ingest.audited import audit_hook
     from service.ingest.runner import run_import
 
     options = ImportOptions(
@@ -92,6 +105,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         max_border_distance_m=args.max_border_distance,
         batch_size=args.batch_size,
         layer=args.layer,
+        allow_new_codes=args.new_codes,
     )
     bar: Any = None
 
@@ -108,7 +122,13 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
     engine = make_engine(settings)
     try:
-        report = run_import(engine, options, progress=progress, on_open=on_open)
+        report = run_import(
+            engine,
+            options,
+            progress=progress,
+            on_open=on_open,
+            on_commit=audit_hook(command_principal("import", as_user=args.as_name)),
+        )
     except KeyboardInterrupt:
         print("interrupted: the import was rolled back, the database is unchanged", file=sys.stderr)
         return 130

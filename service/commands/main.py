@@ -59,10 +59,24 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    # Workers are processes, each with its own pool and caches; every cache is keyed by the
+    # data version read with its data, so all workers serve the same answers after a write.
     uvicorn.run(
-        "service.web.app:create_app", factory=True, host=args.host, port=args.port, log_level="info"
+        "service.web.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
     )
     return 0
+
+
+def _workers(value: str) -> int:
+    n = int(value) if value.isdigit() else 0
+    if not 1 <= n <= 64:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers from 1 to 64")
+    return n
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
@@ -86,6 +100,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p = sub.add_parser("serve", help="serve the web app")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--workers", type=_workers, default=1, help="worker processes (default 1; about 1 per core)"
+    )
     handlers["serve"] = _serve
 
     for register in _plugins():

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, text
 from service.db.models import DATA_TABLES as CORE_TABLES
 from service.db.models import Base
 from service.db.schema_reporting import REPORTING_TABLES
+from service.db.schema_writes import WRITE_TABLES
 
 # Every table the demo fills, parents first.
 DATA_TABLES = [*CORE_TABLES, *REPORTING_TABLES]
@@ -49,7 +50,9 @@ def replace_all(conn: Connection, tables: Iterable[TableRows]) -> dict[str, int]
     tables = list(tables)
     for t in tables:
         _check(t)
-    conn.execute(text(f"TRUNCATE {', '.join(DATA_TABLES)} RESTART IDENTITY"))
+    # Inspections and former positions belong to the markers being replaced.
+    everything = [*DATA_TABLES, *WRITE_TABLES]
+    conn.execute(text(f"TRUNCATE {', '.join(everything)} RESTART IDENTITY"))
     raw = conn.connection.driver_connection
     if raw is None:
         raise RuntimeError("no driver connection")

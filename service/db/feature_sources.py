@@ -60,6 +60,7 @@ from service.db.schema_reporting import (
     BorderPostCommune,
     BorderPostMarker,
 )
+from service.db.schema_writes import MarkerPosition
 from service.params import When
 from service.vocabulary import OFFICER_ROLES, era_on
 
@@ -84,6 +85,7 @@ _SEGMENT = _light(BorderSegment)
 _PROVINCE = _light(Province)
 _COMMUNE = _light(Commune)
 _MARKER = _light(Marker)
+_POSITION = _light(MarkerPosition)
 _EVENT = _light(MarkerEvent)
 _MARKER_SEGMENT = _light(MarkerSegment)
 
@@ -98,6 +100,8 @@ class Source:
     columns: dict[str, tuple[Col, tuple[str, ...]]]  # property → (expression, joins needed)
     joins: dict[str, JoinFn] = field(default_factory=dict)  # applied in this order
     where: list[Col] = field(default_factory=list)
+    # The geometry shown, when it differs from the one filters use (``geom``, indexed).
+    geom_out: Col | None = None
 
     def select(self, names: Iterable[str], *, geom: bool) -> Select[Any]:
         """``id``, optionally ``geom``, and the properties ``names``; only the joins they need."""
@@ -110,6 +114,8 @@ class Source:
         cols: list[Col] = [self.id.label("id")]
         if geom:
             cols.append(self.geom.label("geom"))
+            if self.geom_out is not None:
+                cols.append(self.geom_out.label("geom_out"))
         cols += [self.columns[n][0].label(n) for n in wanted]
         return select(*cols).select_from(src).where(*self.where)
 
@@ -255,12 +261,27 @@ def _markers(shape: WhenShape) -> Source:
     cols["status_date"] = (ev.c.status_date, ("status",))
     cols["segment_code"] = (bs.c.code, ("segment",))
     cols["province_code"] = (bs.c.province_code, ("segment",))
-    where: list[Col] = []
+    # A retired marker leaves the collection on its retirement day (it is never erased).
+    where: list[Col] = [or_(m.c.retired_on.is_(None), m.c.retired_on > DAY)]
+    shown: Col | None = None
     if shape != "none":  # an explicit date: only markers in the record by then
         x = _EVENT.alias("x")
         where.append(exists().where(x.c.marker_id == m.c.id, x.c.event_date <= DAY))
+        # ... shown where they stood then: the first former position still valid on the
+        # date (marker_position, written when a marker moves), else the current one.
+        # Spatial filters keep today's position: indexed (a move is metres, and an
+        # expression here would cost every dated page a full scan).
+        p = _POSITION.alias("p")
+        former = (
+            select(p.c.geom)
+            .where(p.c.marker_id == m.c.id, p.c.valid_to > DAY)
+            .order_by(p.c.valid_to)
+            .limit(1)
+            .scalar_subquery()
+        )
+        shown = func.coalesce(former, m.c.geom)
     joins: dict[str, JoinFn] = {"status": join_status, "segment": join_segment}
-    return Source(m, m.c.id, m.c.geom, cols, joins, where)
+    return Source(m, m.c.id, m.c.geom, cols, joins, where, geom_out=shown)
 
 
 def _unit_columns(t: FromClause, names: Iterable[str]) -> dict[str, tuple[Col, tuple[str, ...]]]:

@@ -56,7 +56,7 @@ Col = ColumnElement[Any]
 
 # --- statements -------------------------------------------------------------------------------
 
-Purpose = Literal["page", "json", "count", "feature", "text", "wkb", "wkt"]
+Purpose = Literal["page", "json", "count", "feature", "text", "wkb", "wkt", "tile"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +127,16 @@ def _props_json(sub: FromClause, names: Iterable[str]) -> Col:
     return cast(func.json_build_object(*args), Text)
 
 
-def _conditions(shape: Shape, sub: FromClause) -> list[Col]:
+def condition_columns(shape: Shape) -> list[str]:
+    """The properties the request's filters and CQL2 read (what :func:`conditions` needs)."""
+    by_param = {f.param: f for f in COLLECTIONS[shape.collection].filters}
+    used = [by_param[p].prop for p in shape.filters]
+    if shape.cql is not None:
+        used += sorted(properties_used(shape.cql) - {"geometry"})
+    return used
+
+
+def conditions(shape: Shape, sub: FromClause) -> list[Col]:
     """The request's conditions (filters, bbox, CQL2) over the columns of ``sub``."""
     coll = COLLECTIONS[shape.collection]
     by_param = {f.param: f for f in coll.filters}
@@ -157,17 +166,22 @@ def _conditions(shape: Shape, sub: FromClause) -> list[Col]:
     return conds
 
 
+def _shown(src: FromClause) -> Col:
+    """The geometry to write: ``geom_out`` when the source shows another than it filters."""
+    return src.c.geom_out if "geom_out" in src.c else src.c.geom
+
+
 def _output(shape: Shape, src: FromClause) -> Select[Any]:
     """``id``, the geometry (GeoJSON, WKB or WKT) and the properties of the rows of ``src``."""
     if shape.purpose in ("wkb", "wkt"):
-        g = _geom_out(src.c.geom, shape, axis_order=False)
+        g = _geom_out(_shown(src), shape, axis_order=False)
         geom_col = (
             func.ST_AsBinary(g)
             if shape.purpose == "wkb"
             else func.ST_AsText(g, literal_column(str(shape.crs_decimals)))
         )
         return select(src.c.id, geom_col, *(src.c[n] for n in shape.out))
-    g = _geom_out(src.c.geom, shape, axis_order=True)
+    g = _geom_out(_shown(src), shape, axis_order=True)
     return select(
         src.c.id,
         # options 0: no "crs" member (the Content-Crs header says it; PostGIS's short-CRS
@@ -186,12 +200,8 @@ def statement(shape: Shape) -> Select[Any]:
     GeoJSON: neither the output joins nor the GeoJSON are computed for rows that OFFSET
     skips or that the conditions reject.
     """
-    coll = COLLECTIONS[shape.collection]
-    source = SOURCES[coll.id]
-    by_param = {f.param: f for f in coll.filters}
-    used = [by_param[p].prop for p in shape.filters] + [n for n, _ in shape.sortby]
-    if shape.cql is not None:
-        used += sorted(properties_used(shape.cql) - {"geometry"})
+    source = SOURCES[shape.collection]
+    used = condition_columns(shape) + [n for n, _ in shape.sortby]
     spatial = shape.n_bbox > 0 or shape.cql is not None
 
     def order(t: FromClause) -> list[Any]:
@@ -203,17 +213,17 @@ def statement(shape: Shape) -> Select[Any]:
 
     if shape.purpose == "count":
         sub = source(shape.when).select(used, geom=spatial).subquery("f")
-        return select(func.count()).select_from(sub).where(*_conditions(shape, sub))
+        return select(func.count()).select_from(sub).where(*conditions(shape, sub))
     if shape.purpose == "feature":
         sub = source(shape.when).select(shape.out, geom=True).subquery("f")
         return _output(shape, sub).where(sub.c.id == bindparam("fid"))
     if not shape.paged:  # an export of every match
         sub = source(shape.when).select([*shape.out, *used], geom=True).subquery("f")
-        return _output(shape, sub).where(*_conditions(shape, sub)).order_by(*order(sub))
+        return _output(shape, sub).where(*conditions(shape, sub)).order_by(*order(sub))
     sub = source(shape.when).select(used, geom=spatial).subquery("f")
     page = (
         select(sub.c.id, *(sub.c[n] for n, _ in shape.sortby))
-        .where(*_conditions(shape, sub))
+        .where(*conditions(shape, sub))
         .order_by(*order(sub))
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
@@ -243,7 +253,7 @@ def statement(shape: Shape) -> Select[Any]:
 
 def _feature_text(shape: Shape, src: FromClause) -> Col:
     """One GeoJSON Feature as text, written by PostgreSQL."""
-    g = _geom_out(src.c.geom, shape, axis_order=True)
+    g = _geom_out(_shown(src), shape, axis_order=True)
     geojson = func.ST_AsGeoJSON(g, literal_column(str(shape.crs_decimals)), literal_column("0"))
     return func.concat(
         literal_column("""'{"type":"Feature","id":'"""),

@@ -195,6 +195,44 @@ def start(c: Cluster) -> bool:
     if port_in_use(c.port):
         raise LocalDBError(_port_busy_message(c.port))
     _prepare_dirs(c)
+    _initdb(c)
+    _pg_ctl_start(c)
+    _ensure_database(c)
+    return True
+
+
+def start_replica(primary: Cluster, replica: Cluster) -> None:
+    """Make ``replica`` a streaming replica of the running ``primary`` and start it.
+
+    ``pg_basebackup -R`` copies the primary and writes ``primary_conninfo`` and
+    ``standby.signal``; PostgreSQL 15's defaults (``wal_level=replica``, 10 WAL senders,
+    initdb's ``replication`` lines in pg_hba.conf) need nothing more on a local cluster.
+    """
+    ensure_packages()
+    _prepare_dirs(replica)
+    res = _run(
+        [
+            str(PG_BIN / "pg_basebackup"),
+            "-D",
+            str(replica.data_dir),
+            "-R",
+            "-X",
+            "stream",
+            "--checkpoint=fast",  # the default spreads the checkpoint over minutes
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(primary.port),
+            "-U",
+            "postgres" if _is_root() else pwd.getpwuid(os.geteuid()).pw_name,
+        ]
+    )
+    if res.returncode != 0:
+        raise LocalDBError(f"pg_basebackup failed: {res.stderr.strip()}")
+    _pg_ctl_start(replica)
+
+
+def _initdb(c: Cluster) -> None:
     if not (c.data_dir / "PG_VERSION").exists():
         res = _run(
             [
@@ -210,6 +248,9 @@ def start(c: Cluster) -> bool:
         )
         if res.returncode != 0:
             raise LocalDBError(f"initdb failed: {res.stderr.strip() or res.stdout.strip()}")
+
+
+def _pg_ctl_start(c: Cluster) -> None:
     opts = f"-p {c.port} -k {c.socket_dir} -c listen_addresses=127.0.0.1"
     log_start = c.log_file.stat().st_size if c.log_file.exists() else 0
     res = _run(
@@ -232,8 +273,6 @@ def start(c: Cluster) -> bool:
         if "Address already in use" in tail:  # taken between the check and the start
             raise LocalDBError(_port_busy_message(c.port))
         raise LocalDBError(f"pg_ctl start failed: {res.stderr.strip()}\n{tail}")
-    _ensure_database(c)
-    return True
 
 
 def _read_from(path: Path, offset: int) -> str:

@@ -267,3 +267,76 @@ def planting_by_year(
         {"as_of": as_of, "era": era_on(as_of), "border": border, "province": province},
     )
     return {int(r.year): int(r.n) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneLayer:
+    """Every commune valid on a date (optionally of one province), for the communes map.
+
+    ``features`` is None when there are more than the caller's limit: the map then draws
+    them from vector tiles instead of embedding them.
+    """
+
+    era: str
+    counts: dict[str, int]  # "land", "coastal" (not also land), "inland"
+    bbox: tuple[float, float, float, float] | None
+    synthetic: bool
+    features: list[dict[str, Any]] | None
+
+
+_COMMUNE_WHERE = (
+    f"{valid_on('c')} AND (CAST(:province AS text) IS NULL OR c.province_code = :province)"
+)
+
+
+def commune_layer(
+    db: Executor,
+    *,
+    as_of: dt.date,
+    province: str | None,
+    max_features: int,
+    tolerance: float = COMMUNE_TOLERANCE,
+) -> CommuneLayer:
+    """The communes of ``as_of`` (and ``province``): counts and box always; display
+    geometry and properties only when there are at most ``max_features``."""
+    values = {"as_of": as_of, "era": era_on(as_of), "province": province, "tol": tolerance}
+    head = db.execute(
+        text(
+            "WITH s AS (SELECT count(*) FILTER (WHERE c.is_land_border) AS land,"
+            " count(*) FILTER (WHERE c.is_coastal AND NOT c.is_land_border) AS coastal,"
+            " count(*) FILTER (WHERE NOT c.is_land_border AND NOT c.is_coastal) AS inland,"
+            " coalesce(bool_or(c.synthetic), false) AS synthetic, ST_Extent(c.geom) AS box"
+            f" FROM commune c WHERE {_COMMUNE_WHERE})"
+            " SELECT land, coastal, inland, synthetic, ST_XMin(box) AS x0, ST_YMin(box) AS y0,"
+            " ST_XMax(box) AS x1, ST_YMax(box) AS y1 FROM s"
+        ),
+        values,
+    ).one()
+    counts = {"land": int(head.land), "coastal": int(head.coastal), "inland": int(head.inland)}
+    bbox = None if head.x0 is None else (head.x0, head.y0, head.x1, head.y1)
+    features = None
+    if sum(counts.values()) <= max_features:
+        rows = db.execute(
+            text(
+                f"SELECT c.code, c.name, c.province_code, p.name AS province_name,"
+                f" c.is_land_border, c.is_coastal, {_display('c.geom')} AS g"
+                " FROM commune c LEFT JOIN province p ON p.era = c.era"
+                f" AND p.code = c.province_code WHERE {_COMMUNE_WHERE} ORDER BY c.code"
+            ),
+            values,
+        )
+        features = [
+            _feature(
+                r.g,
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "province_code": r.province_code,
+                    "province_name": r.province_name,
+                    "is_land_border": r.is_land_border,
+                    "is_coastal": r.is_coastal,
+                },
+            )
+            for r in rows
+        ]
+    return CommuneLayer(era_on(as_of), counts, bbox, bool(head.synthetic), features)

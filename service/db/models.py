@@ -258,6 +258,11 @@ class Marker(Base):
     source_axis_order: Mapped[str | None] = mapped_column(Text)
     source_transform: Mapped[str | None] = mapped_column(Text)
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # Writes (migration "writes"): the row version If-Match checks, and retirement (an end
+    # date, never an erase: from that day the marker is no longer in the collection).
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    retired_on: Mapped[dt.date | None] = mapped_column(Date)
+    retired_note: Mapped[str | None] = mapped_column(Text)
 
 
 class MarkerSegment(Base):

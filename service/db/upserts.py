@@ -64,6 +64,30 @@ class Target:
         )
 
 
+# A file may say its rows are synthetic (BorderMap's own export of the demo data does);
+# without the column, imported rows are real data.
+_SYNTHETIC = Col(
+    "synthetic",
+    "boolean",
+    update="COALESCE(s.synthetic, false)",
+    insert="COALESCE(s.synthetic, false)",
+)
+
+
+# Geometry read back from BorderMap's own text exports is rounded to the output precision
+# (8 decimals of a degree, or 3 of a metre: at most ~0.8 mm off). Geometries whose vertices
+# agree to 1.5e-8 degrees (~1.6 mm) are the same: the stored one is kept (for a marker, with
+# the coordinates and CRS as first recorded); anything farther is a change (a move).
+SAME_GEOMETRY = (
+    "(ST_AsEWKB(s.geom) = ST_AsEWKB(t.geom) OR (ST_NPoints(s.geom) = ST_NPoints(t.geom)"
+    " AND ST_HausdorffDistance(s.geom, t.geom) <= 1.5e-8))"
+)
+
+
+def _kept_if_same_geometry(name: str, type_: str) -> Col:
+    return Col(name, type_, update=f"CASE WHEN {SAME_GEOMETRY} THEN t.{name} ELSE s.{name} END")
+
+
 def _flag(name: str, default: str, official_wins: bool) -> Col:
     keep = f"COALESCE(s.{name}, t.{name})"
     if official_wins:  # an official border-commune list wins over flags from geometry files
@@ -83,12 +107,12 @@ def _unit_cols(official_wins: bool) -> tuple[Col, ...]:
         Col("unit_type", "text"),
         Col("valid_from", "date", optional=True),
         Col("valid_to", "date", optional=True),
-        Col("geom", "geometry(MultiPolygon, 4326)"),
+        _kept_if_same_geometry("geom", "geometry(MultiPolygon, 4326)"),
         Col("geom_source", "text", update="COALESCE(s.geom_source, 'imported')"),
         _flag("is_land_border", "false", official_wins),
         _flag("is_coastal", "false", official_wins),
         _flag("neighbour_countries", "'{}'::text[]", official_wins),
-        Col("synthetic", "boolean", update="false", insert="false"),
+        _SYNTHETIC,
     )
 
 
@@ -137,7 +161,7 @@ BORDER_SEGMENT = Target(
         Col("length_source", "text", optional=True),
         Col("measured_length_km", "numeric(10,3)"),
         Col("demarcated", "boolean"),
-        Col("geom", "geometry(MultiLineString, 4326)"),
+        _kept_if_same_geometry("geom", "geometry(MultiLineString, 4326)"),
         Col("synthetic", "boolean", update="false", insert="false"),
     ),
 )
@@ -163,13 +187,13 @@ MARKER = Target(
         Col("material", "text", optional=True),
         Col("planted_by", "text", optional=True),
         Col("elevation_m", "numeric(7,2)", optional=True),
-        Col("geom", "geometry(Point, 4326)"),
-        Col("source_crs", "text"),
-        Col("source_x", "double precision"),
-        Col("source_y", "double precision"),
-        Col("source_axis_order", "text"),
-        Col("source_transform", "text"),
-        Col("synthetic", "boolean", update="false", insert="false"),
+        _kept_if_same_geometry("geom", "geometry(Point, 4326)"),
+        _kept_if_same_geometry("source_crs", "text"),
+        _kept_if_same_geometry("source_x", "double precision"),
+        _kept_if_same_geometry("source_y", "double precision"),
+        _kept_if_same_geometry("source_axis_order", "text"),
+        _kept_if_same_geometry("source_transform", "text"),
+        _SYNTHETIC,
     ),
     extra=(
         Col("status", "text"),
@@ -337,12 +361,18 @@ def apply(conn: Connection, target: Target, present: set[str], counts: Mapping[s
 # --- kind-specific steps --------------------------------------------------------------------
 
 
-def markers_far_from_border(conn: Connection, max_m: float) -> list[tuple[int, str, float | None]]:
-    """Staged markers farther than ``max_m`` metres from their border line (None: no line)."""
+def markers_far_from_border(
+    conn: Connection, max_m: float
+) -> list[tuple[int, str, float | None, bool]]:
+    """Staged markers farther than ``max_m`` metres from their border line.
+
+    Each: (row, border, metres or None when the border has no line, line is approximate).
+    """
     rows = conn.execute(
         text(
             "SELECT s.row_no, s.border_code,"
-            " ST_Distance(s.geom::geography, b.geom::geography) AS d"
+            " ST_Distance(s.geom::geography, b.geom::geography) AS d,"
+            " b.geom_source = 'approximate' AS approximate"
             " FROM stage_marker s JOIN border b ON b.code = s.border_code"
             " WHERE b.geom IS NULL OR CASE"
             # Cheap planar test first: a degree is at most ~111.32 km here, so a point this
@@ -353,7 +383,7 @@ def markers_far_from_border(conn: Connection, max_m: float) -> list[tuple[int, s
         ),
         {"m": max_m, "deg": max_m / 111_320.0},
     )
-    return [(int(r[0]), str(r[1]), None if r[2] is None else float(r[2])) for r in rows]
+    return [(int(r[0]), str(r[1]), None if r[2] is None else float(r[2]), bool(r[3])) for r in rows]
 
 
 _NEW_EVENTS = (

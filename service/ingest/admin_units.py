@@ -84,6 +84,13 @@ def _unit(
         out["code"], padded = code_and_pad
         if padded:
             ctx.warn("code", f"leading zeros restored: {out['code']}")
+        if ctx.known_codes is not None and out["code"] not in ctx.known_codes:
+            level = "province" if digits == 2 else "commune"
+            c.fail(
+                c.row.get(*CODE)[0],
+                f"{level} code {out['code']} is not known for era {ctx.era} (not in the"
+                " reference list of units nor in the database); --new-codes accepts it",
+            )
     out["name"] = c.take(fields.text, NAME, required=True)
     out["valid_from"] = c.take(fields.date, VALID_FROM)
     out["valid_to"] = c.take(fields.date, VALID_TO)
@@ -93,6 +100,7 @@ def _unit(
     out["is_land_border"] = c.take(fields.boolean, LAND)
     out["is_coastal"] = c.take(fields.boolean, COASTAL)
     out["neighbour_countries"] = c.take(neighbour_list, NEIGHBOURS)
+    out["synthetic"] = c.take(fields.boolean, ("synthetic",))
     _era_dates(c, out, ctx)
     return c, out
 

@@ -68,12 +68,15 @@ class Context:
     provinces: set[str] = field(default_factory=set)
     communes: set[str] = field(default_factory=set)
     borders: set[str] = field(default_factory=set)
+    # Codes a unit import may use (reference list of the era + database); None: any code.
+    known_codes: frozenset[str] | None = None
     columns: set[str] = field(default_factory=set)  # normalised column names of the file
     seen: dict[tuple[Any, ...], int] = field(default_factory=dict)
     warnings: list[tuple[str | None, str]] = field(default_factory=list)
     # Geometry of the current row, as transformed, and its source description.
     source: SourceCRS | None = None
     axis_order: AxisOrder = "xy"
+    row_crs_cache: dict[str, Any] = field(default_factory=dict)  # per-row CRS column values
 
     def has_column(self, *names: str) -> bool:
         """True if the file has any of these columns (normalised comparison)."""

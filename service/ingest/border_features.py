@@ -195,6 +195,7 @@ def parse_marker(row: Row, geo: Geo | None, ctx: Context) -> dict[str, Any]:
         status_date=status_date,
         source_document=c.take(fields.text, ("source_document", "document", "van_ban")),
         note=c.take(fields.text, ("note", "ghi_chu")),
+        synthetic=c.take(fields.boolean, ("synthetic",)),
     )
     if c.errors:
         raise RowErrors(c.errors)

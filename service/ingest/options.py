@@ -32,3 +32,6 @@ class ImportOptions:
     max_border_distance_m: float = DEFAULT_MAX_BORDER_DISTANCE_M
     batch_size: int = 2000
     layer: str | None = None
+    # Unit codes missing from the era's reference list (units created since) are refused
+    # unless this is set.
+    allow_new_codes: bool = False

@@ -26,20 +26,27 @@ GEO_SUFFIXES = {
     ".geojson": "GeoJSON",
     ".json": "GeoJSON",
     ".gpkg": "GeoPackage",
+    ".fgb": "FlatGeobuf",
     ".shp": "Shapefile",
 }
 CSV_SUFFIXES = {".csv", ".txt"}
 
-# CSV coordinate columns (normalised names): (first, second, axis order fixed by the names).
-_NAMED_COORDS: list[tuple[str, str, AxisOrder | None, bool]] = [
-    # (first, second, fixed order or None = as --axis-order says, geographic?)
-    ("lon", "lat", "xy", True),
-    ("longitude", "latitude", "xy", True),
-    ("lng", "lat", "xy", True),
-    ("kinhdo", "vido", "xy", True),
-    ("easting", "northing", "xy", False),
-    ("x", "y", None, False),
+# Coordinate columns (normalised names): (first, second, axis order fixed by the names or None
+# = as --axis-order says, geographic?). Surveyors' files add units and systems to the names
+# (``x_vn2000``, ``northing_m``, ``N (m)``): those suffixes are ignored.
+_NAMED_COORDS: list[tuple[tuple[str, ...], tuple[str, ...], AxisOrder | None, bool]] = [
+    (("lon", "long", "lng", "longitude", "kinhdo"), ("lat", "latitude", "vido"), "xy", True),
+    (("easting", "east", "e", "toadoe"), ("northing", "north", "n", "toadon"), "xy", False),
+    (("x", "toadox"), ("y", "toadoy"), None, False),
 ]
+_COORD_SUFFIXES = ("", "m", "met", "metre", "meter", "vn2000", "vn2000m", "wgs84", "tm3", "utm")
+EXPECTED_COORDS = (
+    "lon/lat (longitude/latitude, kinh_do/vi_do), easting/northing (E/N),"
+    " x/y (surveyors' X = northing: --axis-order northing_easting), with suffixes such as"
+    " _m or _vn2000, or a WKT column (wkt, geometry)"
+)
+# A per-row CRS (EPSG code or URN) beside --crs: survey files mix zones.
+CRS_COLUMNS = ("crs", "epsg", "srid", "crs_code", "epsg_code", "he_toa_do", "hetoado", "mui_chieu")
 _WKT_COLUMNS = ("wkt", "geometry", "geom")
 
 
@@ -69,6 +76,8 @@ class Source:
     fixed_axis_order: AxisOrder | None = None
     geographic_columns: bool = False
     wkt_column: str | None = None
+    crs_column: str | None = None  # per-row CRS
+    layer_has_geometry: bool = True  # GDAL formats: False for an attribute-only table
     _ogr_path: str = ""
     _layer: str | None = None
     _csv_dialect: Any = field(default=None, repr=False)
@@ -76,7 +85,9 @@ class Source:
     @property
     def has_geometry(self) -> bool:
         """True when the rows carry a geometry (file geometry, coordinate or WKT columns)."""
-        return self.format != "CSV" or self.coords is not None or self.wkt_column is not None
+        if self.coords is not None or self.wkt_column is not None:
+            return True
+        return self.format != "CSV" and self.layer_has_geometry
 
     def batches(self, size: int) -> Iterator[list[Record]]:
         """Records in batches of at most ``size``."""
@@ -104,6 +115,9 @@ class Source:
                     for i in range(batch.num_rows):
                         number += 1
                         props = {k: v[i] for k, v in columns.items()}
+                        if self.coords is not None:  # a table of coordinates, no geometry
+                            out.append(self._coords_record(number, props))
+                            continue
                         geom = geoms[i]
                         error = None
                         if geom is None and wkbs[i] is not None:
@@ -142,7 +156,21 @@ class Source:
                 yield batch
 
     def _csv_record(self, line: int, raw: dict[str, Any]) -> Record:
+        if self.coords is not None:
+            return self._coords_record(line, raw)
         rec = Record(line, raw)
+        if self.wkt_column is not None:
+            value = raw.get(self.wkt_column)
+            if not fields.is_empty(value):
+                try:
+                    rec.geom = shapely.from_wkt(str(value))
+                except shapely.errors.GEOSException as exc:
+                    rec.geom_error = RowError(self.wkt_column, f"unreadable WKT: {exc}")
+        return rec
+
+    def _coords_record(self, number: int, raw: dict[str, Any]) -> Record:
+        """A point from the coordinate columns; a bad value is an error of its own column."""
+        rec = Record(number, raw)
         if self.coords is not None:
             a, b = self.coords
             va, vb = raw.get(a), raw.get(b)
@@ -157,13 +185,6 @@ class Source:
                 return rec
             assert first is not None and second is not None
             rec.geom = shapely.Point(first, second)
-        elif self.wkt_column is not None:
-            value = raw.get(self.wkt_column)
-            if not fields.is_empty(value):
-                try:
-                    rec.geom = shapely.from_wkt(str(value))
-                except shapely.errors.GEOSException as exc:
-                    rec.geom_error = RowError(self.wkt_column, f"unreadable WKT: {exc}")
         return rec
 
 
@@ -214,16 +235,21 @@ def _open_ogr(path: Path, ogr_path: str, fmt: str, layer: str | None) -> Source:
     count = int(info["features"])
     if count == 0:
         raise SourceError(f"{path.name} has no features")
-    return Source(
+    src = Source(
         path=path,
         format=fmt,
         unit="feature",
         columns=[str(c) for c in info["fields"]],
         file_crs=info["crs"],
         count=count,
+        layer_has_geometry=bool(info.get("geometry_type")),
         _ogr_path=ogr_path,
         _layer=layer,
     )
+    if not src.layer_has_geometry:  # an attribute table: coordinates in columns, as in CSV
+        _find_coordinate_columns(src)
+    _find_crs_column(src)
+    return src
 
 
 def _open_csv(path: Path) -> Source:
@@ -252,21 +278,46 @@ def _open_csv(path: Path) -> Source:
     if len(sample.splitlines()) < 2:
         raise SourceError(f"{path.name} has column names but no data rows")
     src = Source(path=path, format="CSV", unit="line", columns=columns, _csv_dialect=dialect)
-    by_norm = dict(zip(normed, columns, strict=True))
-    for first, second, fixed, geographic in _NAMED_COORDS:
-        if first in by_norm and second in by_norm:
-            src.coords = (by_norm[first], by_norm[second])
+    _find_coordinate_columns(src)
+    _find_crs_column(src)
+    return src
+
+
+def _coordinate_column(columns: list[str], names: tuple[str, ...]) -> str | None:
+    """The column named one of ``names``, possibly with a unit/system suffix."""
+    for col in columns:
+        key = fields.norm(col)
+        for name in names:
+            if key.startswith(name) and key[len(name) :] in _COORD_SUFFIXES:
+                return col
+    return None
+
+
+def _find_coordinate_columns(src: Source) -> None:
+    """Coordinate columns (first pair of names found), else a WKT column."""
+    for firsts, seconds, fixed, geographic in _NAMED_COORDS:
+        a = _coordinate_column(src.columns, firsts)
+        b = _coordinate_column(src.columns, seconds)
+        if a is not None and b is not None:
+            src.coords = (a, b)
             src.fixed_axis_order = fixed
             src.geographic_columns = geographic
-            src.geom_field = f"{by_norm[first]}/{by_norm[second]}"
-            break
-    else:
-        for name in _WKT_COLUMNS:
-            if name in by_norm:
-                src.wkt_column = by_norm[name]
-                src.geom_field = by_norm[name]
-                break
-    return src
+            src.geom_field = f"{a}/{b}"
+            return
+    by_norm = {fields.norm(c): c for c in src.columns}
+    for name in _WKT_COLUMNS:
+        if name in by_norm:
+            src.wkt_column = by_norm[name]
+            src.geom_field = by_norm[name]
+            return
+
+
+def _find_crs_column(src: Source) -> None:
+    by_norm = {fields.norm(c): c for c in src.columns}
+    for name in CRS_COLUMNS:
+        if fields.norm(name) in by_norm:
+            src.crs_column = by_norm[fields.norm(name)]
+            return
 
 
 def _not_utf8(path: Path) -> str:

@@ -31,9 +31,10 @@ from service.ingest.admin_units import BORDER_COMMUNES, COMMUNES, PROVINCES
 from service.ingest.assignments import ASSIGNMENTS
 from service.ingest.base import Context, Geo, Kind, RowErrors
 from service.ingest.border_features import MARKERS, SEGMENTS
+from service.ingest.known_codes import known_codes
 from service.ingest.options import ImportOptions
 from service.ingest.problems import ImportReport, RowError, SourceError
-from service.ingest.readers import Record, Source, open_source
+from service.ingest.readers import EXPECTED_COORDS, Record, Source, open_source
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +51,25 @@ def run_import(
     progress: Progress | None = None,
     on_open: Callable[[Source], None] | None = None,
     today: dt.date | None = None,
+    on_commit: Callable[[Connection, ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import one file in one transaction; the report says what was found and done.
 
     Nothing is written unless every row is clean (and not on a dry run). Any exception,
-    KeyboardInterrupt included, rolls the transaction back.
+    KeyboardInterrupt included, rolls the transaction back. ``on_commit`` runs in the
+    transaction just before it commits (the audit row of the import).
     """
     kind = KINDS[options.kind]
     report = ImportReport(kind.name, str(options.path), dry_run=options.dry_run)
     try:
         source = open_source(options.path, options.layer)
         report.unit = source.unit
+        if kind.geometry is not None and kind.geometry_required and not source.has_geometry:
+            # Said once for the file, not as "no geometry" on every line.
+            raise SourceError(
+                f"{source.path.name}: no coordinate columns recognised; found columns:"
+                f" {', '.join(source.columns) or '(none)'}; expected {EXPECTED_COORDS}"
+            )
         src_crs, axis_order = _resolve_crs(source, options, report)
     except (SourceError, UnsupportedCRS) as exc:
         report.error(None, None, str(exc))
@@ -82,6 +91,10 @@ def run_import(
             ctx.provinces = upserts.unit_codes(conn, "province", options.era)
             ctx.communes = upserts.unit_codes(conn, "commune", options.era)
             ctx.borders = upserts.border_codes(conn)
+            if kind in (PROVINCES, COMMUNES) and not options.allow_new_codes:
+                level = "province" if kind is PROVINCES else "commune"
+                known = ctx.provinces if kind is PROVINCES else ctx.communes
+                ctx.known_codes = known_codes(level, options.era) | known
             upserts.create_stage(conn, target)
             _read_and_stage(conn, source, kind, target, ctx, options, report, progress)
             if report.ok and kind is MARKERS and options.max_border_distance_m > 0:
@@ -89,6 +102,8 @@ def run_import(
             if report.ok:
                 report.counts = _write(conn, kind, target, ctx, options)
             if report.ok and not options.dry_run:
+                if on_commit is not None:
+                    on_commit(conn, report)
                 trans.commit()
                 report.committed = True
             else:
@@ -123,6 +138,8 @@ def _resolve_crs(
         crs = SourceCRS(file_epsg, options.vn2000_variant if file_epsg != WGS84 else "official")
     elif source.geographic_columns:
         crs = SourceCRS(WGS84)
+    elif source.crs_column is not None:
+        return None, options.axis_order  # every row names its own CRS
     else:
         raise SourceError(
             f"{source.path.name}: the coordinates have no CRS; pass --crs"
@@ -159,12 +176,20 @@ def _read_and_stage(
     try:
         for batch in source.batches(options.batch_size):
             staged.clear()
-            points = _points_to_wgs84(batch, kind, ctx)
+            crs_of = _row_crs(batch, source, ctx, options)
+            points = _points_to_wgs84(batch, kind, ctx, crs_of)
+            default = ctx.source
             for i, rec in enumerate(batch):
                 report.rows_read += 1
+                crs = crs_of.get(i, default)
+                if isinstance(crs, RowError):
+                    rec.geom_error = rec.geom_error or crs
+                    crs = None
+                ctx.source = crs
                 row = _row(rec, source, kind, ctx, options, report, points.get(i))
                 if row is not None:
                     staged.append(row)
+            ctx.source = default
             report.rows_valid += len(staged)
             if report.ok:  # once refused, only keep checking: nothing will be written
                 upserts.stage_rows(conn, target, staged)
@@ -229,22 +254,66 @@ def _key_text(key: tuple[Any, ...]) -> str:
     return "/".join("-" if k is None else str(k) for k in key)
 
 
+def _row_crs(
+    batch: list[Record], source: Source, ctx: Context, options: ImportOptions
+) -> dict[int, SourceCRS | RowError]:
+    """The CRS named by each row's CRS column (index in batch → CRS, or the error in it).
+
+    Rows with an empty CRS cell use ``--crs`` (or the file's); none: an error of that row.
+    """
+    col = source.crs_column
+    if col is None or not source.has_geometry:
+        return {}
+    out: dict[int, SourceCRS | RowError] = {}
+    for i, rec in enumerate(batch):
+        value = rec.props.get(col)
+        if fields.is_empty(value):
+            if ctx.source is None:
+                out[i] = RowError(col, "no CRS: give an EPSG code or URN here, or pass --crs")
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        key = str(value).strip()
+        found = ctx.row_crs_cache.get(key)
+        if found is None:
+            try:
+                found = source_crs(key, options.vn2000_variant)
+            except UnsupportedCRS as exc:
+                found = RowError(col, str(exc))
+            if (
+                isinstance(found, SourceCRS)
+                and source.geographic_columns
+                and not (found.is_geographic)
+            ):
+                found = RowError(
+                    col, f"EPSG:{found.epsg} is projected, but {source.geom_field} hold lon/lat"
+                )
+            ctx.row_crs_cache[key] = found
+        out[i] = found
+    return out
+
+
 def _points_to_wgs84(
-    batch: list[Record], kind: Kind, ctx: Context
+    batch: list[Record],
+    kind: Kind,
+    ctx: Context,
+    crs_of: dict[int, SourceCRS | RowError],
 ) -> dict[int, tuple[float, float]]:
-    """WGS 84 positions of a batch's points in one PROJ call (index in batch → lon, lat)."""
-    if kind.geometry != "point" or ctx.source is None:
+    """WGS 84 positions of a batch's points, one PROJ call per CRS (index → lon, lat)."""
+    if kind.geometry != "point":
         return {}
-    idx = [
-        i
-        for i, r in enumerate(batch)
-        if r.geom_error is None and isinstance(r.geom, Point) and not r.geom.is_empty
-    ]
-    if not idx:
-        return {}
-    xy = shapely.get_coordinates([batch[i].geom for i in idx])
-    lon, lat = points_to_wgs84(xy[:, 0], xy[:, 1], ctx.source, ctx.axis_order)
-    return {i: (float(lon[k]), float(lat[k])) for k, i in enumerate(idx)}
+    groups: dict[SourceCRS, list[int]] = {}
+    for i, r in enumerate(batch):
+        if r.geom_error is None and isinstance(r.geom, Point) and not r.geom.is_empty:
+            crs = crs_of.get(i, ctx.source)
+            if isinstance(crs, SourceCRS):
+                groups.setdefault(crs, []).append(i)
+    out: dict[int, tuple[float, float]] = {}
+    for crs, idx in groups.items():
+        xy = shapely.get_coordinates([batch[i].geom for i in idx])
+        lon, lat = points_to_wgs84(xy[:, 0], xy[:, 1], crs, ctx.axis_order)
+        out.update({i: (float(lon[k]), float(lat[k])) for k, i in enumerate(idx)})
+    return out
 
 
 def _geometry(
@@ -264,13 +333,14 @@ def _geometry(
         return None
     try:
         check_type(rec.geom, kind.geometry)
+        if ctx.source is None:
+            raise RowError(name, "no CRS for these coordinates")
         if lonlat is not None:  # a point, already transformed with its batch
             if not all(math.isfinite(v) for v in lonlat):
                 raise RowError(name, f"cannot transform ({rec.geom.x}, {rec.geom.y}) to WGS 84")
             area.check_point(*lonlat, islands=kind.islands)
             checked = CheckedGeometry(point(*lonlat))
         else:
-            assert ctx.source is not None
             wgs = geometry_to_wgs84(rec.geom, ctx.source, ctx.axis_order)
             area.check_geometry(wgs, islands=kind.islands)
             checked = check_geometry(wgs, kind.geometry, repair=options.repair)
@@ -284,10 +354,31 @@ def _geometry(
     return geo
 
 
+# An approximate border line (the demo's Natural Earth 1:10M) is itself kilometres off in
+# places: beyond the limit only a warning, and an error only this far out (wrong zone, CRS).
+APPROXIMATE_LINE_LIMIT_M = 10_000.0
+
+
 def _check_border_distance(conn: Connection, max_m: float, report: ImportReport) -> None:
-    for row_no, border, distance in upserts.markers_far_from_border(conn, max_m):
+    for row_no, border, distance, approximate in upserts.markers_far_from_border(conn, max_m):
         if distance is None:
             report.error(row_no, "border_code", f"border {border} has no line in the database")
+        elif approximate and distance <= max(max_m, APPROXIMATE_LINE_LIMIT_M):
+            report.warn(
+                row_no,
+                "geometry",
+                f"{distance:,.0f} m from the {border} border line, but that line is approximate"
+                " (geom_source 'approximate'): the position is not checked closer than"
+                f" {APPROXIMATE_LINE_LIMIT_M:,.0f} m; import the official line to check it",
+            )
+        elif approximate:
+            report.error(
+                row_no,
+                "geometry",
+                f"{distance:,.0f} m from the {border} border line: too far even for an"
+                f" approximate line (limit {APPROXIMATE_LINE_LIMIT_M:,.0f} m):"
+                " wrong position, CRS or zone?",
+            )
         else:
             report.error(
                 row_no,

@@ -8,6 +8,8 @@ from typing import Any
 from service.ogc.collections import COLLECTIONS, Collection
 from service.ogc.crs import CRS84_URI, supported_uris
 from service.ogc.links import GEOJSON, HTML, JSON, OPENAPI, SCHEMA, doc_links, link, url
+from service.ogc.tiles import CONFORMANCE as TILES_CONFORMANCE
+from service.ogc.tiles import REL_TILESETS, TILE_LAYERS
 
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
@@ -29,6 +31,12 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting",
+    *TILES_CONFORMANCE,
+    # Part 4 (draft), on the markers collection: POST/PUT/DELETE, PATCH, If-Match ETags.
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
 )
 
 
@@ -104,6 +112,10 @@ def collection(base: str, coll: Collection, extent: Extent, fmt: str) -> dict[st
             ),
         ],
     }
+    if coll.id in TILE_LAYERS:
+        out["links"].append(
+            link(url(base, f"{path}/tiles"), REL_TILESETS, JSON, f"{coll.title}: vector tiles")
+        )
     spatial: dict[str, Any] = {"crs": CRS84_URI}
     if extent.bbox is not None:
         spatial["bbox"] = [list(extent.bbox)]

@@ -108,13 +108,18 @@ def write_ogr(engine: Engine, q: ItemsQuery, today: dt.date, fmt: str, path: Pat
 
 
 def iter_csv(engine: Engine, q: ItemsQuery, today: dt.date) -> Iterator[bytes]:
-    """CSV chunks: ``id``, the properties, ``wkt`` (+ ``x``, ``y`` for points)."""
+    """CSV chunks: ``id``, the properties, ``wkt`` (+ ``x``, ``y`` for points), ``crs``.
+
+    CSV has no place for a CRS, so every row names it (``EPSG:4326``, x/y order): the file
+    imports back into BorderMap (or QGIS) without being told.
+    """
     names = q.out_props
     kinds = [q.collection.prop(n).type for n in names]
     points = q.collection.geometry_type == "Point"
+    crs = f"EPSG:{q.crs.epsg}"
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["id", *names, "wkt", *(("x", "y") if points else ())])
+    w.writerow(["id", *names, "wkt", *(("x", "y") if points else ()), "crs"])
     with engine.connect() as conn:
         for rows in iter_plain_rows(conn, q, today, geometry="wkt", batch=BATCH):
             for r in rows:
@@ -122,7 +127,7 @@ def iter_csv(engine: Engine, q: ItemsQuery, today: dt.date) -> Iterator[bytes]:
                 extra: list[Any] = []
                 if points:
                     extra = list(_point_xy(r[1]))
-                w.writerow([r[0], *values, r[1] or "", *extra])
+                w.writerow([r[0], *values, r[1] or "", *extra, crs])
             yield buf.getvalue().encode()
             buf.seek(0)
             buf.truncate()

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from maps.assets import Assets, OfflineMap
 from maps.base import Basemap, Tiles
+from maps.communes import communes_map
 from maps.coverage import COMMUNE_FIELDS, coverage_map
 from maps.elements import RawGeometry
 from maps.kinds import MapKind
@@ -47,8 +49,20 @@ def tiles_of(settings: Settings) -> Tiles | None:
     return Tiles(url=settings.tiles_url, attribution=settings.tiles_attribution)
 
 
-def build_map(db: Executor, query: MapQuery, *, settings: Settings, assets: Assets) -> OfflineMap:
-    """The folium map for ``query``, read in one snapshot of ``db``."""
+def build_map(
+    db: Executor,
+    query: MapQuery,
+    *,
+    settings: Settings,
+    assets: Assets,
+    api_url: str | None = None,
+) -> OfflineMap:
+    """The folium map for ``query``, read in one snapshot of ``db``.
+
+    ``api_url``: where the page reaches this service's API (root-relative in served
+    pages); with it, layers above ``settings.map_tiles_threshold`` features are drawn from
+    its vector tiles. Without it (a file written by the CLI) everything is embedded.
+    """
     base = maplayers.basemap_layers(db, as_of=query.as_of, province=query.province)
     basemap = Basemap(
         countries=_raw(base.countries), provinces=_raw(base.provinces), borders=_raw(base.borders)
@@ -58,6 +72,9 @@ def build_map(db: Executor, query: MapQuery, *, settings: Settings, assets: Asse
         return _coverage(db, query, basemap, tiles, assets)
     if query.kind == "markers":
         return _markers(db, query, basemap, tiles, assets)
+    if query.kind == "communes":
+        limit = settings.map_tiles_threshold if api_url is not None else None
+        return _communes(db, query, basemap, tiles, assets, limit, api_url or "")
     return _progress(db, query, basemap, tiles, assets)
 
 
@@ -108,6 +125,39 @@ def _coverage(
         assets=assets,
         tiles=tiles,
         targets=[(g.target.name, g.totals.covered, g.totals.communes) for g in goals],
+    )
+
+
+def _communes(
+    db: Executor,
+    q: MapQuery,
+    basemap: Basemap,
+    tiles: Tiles | None,
+    assets: Assets,
+    limit: int | None,
+    api_url: str,
+) -> OfflineMap:
+    layer = maplayers.commune_layer(
+        db, as_of=q.as_of, province=q.province, max_features=limit if limit is not None else 10**9
+    )
+    tile_url = None
+    if layer.features is None:
+        filters = {"as_of": q.as_of.isoformat(), "province": q.province}
+        query = urlencode({k: v for k, v in filters.items() if v})
+        tile_url = f"{api_url}/collections/communes/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}?{query}"
+    x0, y0, x1, y1 = layer.bbox or (102.1, 8.2, 109.5, 23.4)
+    return communes_map(
+        None
+        if layer.features is None
+        else _raw({"type": "FeatureCollection", "features": layer.features}),
+        counts=layer.counts,
+        era=layer.era,
+        tile_url=tile_url,
+        bounds=[[y0, x0], [y1, x1]],
+        synthetic=layer.synthetic,
+        basemap=basemap,
+        assets=assets,
+        tiles=tiles,
     )
 
 

@@ -12,11 +12,12 @@ from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from service.settings import Settings
 from service.web.page_cache import MapCache
+from service.web.read_routing import read_connection
 
 
 def get_settings(request: Request) -> Settings:
@@ -27,19 +28,19 @@ def get_settings(request: Request) -> Settings:
 
 @contextmanager
 def connection(request: Request) -> Iterator[Connection]:
-    """A pooled connection from the app's engine, opened in the handler's own thread.
+    """A pooled connection on the request's server (:mod:`service.web.read_routing`: the
+    primary or a read replica), opened in the handler's own thread.
 
     For the hot OGC paths: as a dependency, FastAPI would run it (and its exit) in extra
     threadpool hops, which cost more than those queries.
     """
-    engine: Engine = request.app.state.engine
-    with engine.connect() as conn:
+    with read_connection(request) as conn:
         yield conn
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session from the app's pool, closed after the request."""
-    with request.app.state.sessionmaker() as session:
+    """A session on the request's server (:mod:`service.web.read_routing`), closed after it."""
+    with read_connection(request) as conn, request.app.state.sessionmaker(bind=conn) as session:
         yield session
 
 

@@ -15,12 +15,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from geo.errors import GeoError
 from service.errors import (
     BadRequest,
+    Conflict,
     DatabaseNotReady,
     Forbidden,
     NotFound,
+    PayloadTooLarge,
     PdfUnavailable,
+    PreconditionFailed,
+    PreconditionRequired,
     TooManyAttempts,
     Unauthorized,
+    UnsupportedMediaType,
 )
 
 log = logging.getLogger(__name__)
@@ -29,6 +34,11 @@ log = logging.getLogger(__name__)
 STATUS_CODES: dict[type[Exception], int] = {
     NotFound: 404,
     BadRequest: 400,
+    Conflict: 409,
+    PreconditionRequired: 428,
+    PreconditionFailed: 412,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
     GeoError: 400,
     Unauthorized: 401,
     Forbidden: 403,

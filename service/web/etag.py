@@ -61,7 +61,8 @@ class ETagMiddleware:
     def __init__(self, app: ASGIApp, ttl: float = VERSION_TTL_S) -> None:
         self.app = app
         self.ttl = ttl
-        self._cached: tuple[float, int] | None = None
+        # Per server (primary, each replica): a replica's version may trail the primary's.
+        self._cached: dict[int, tuple[float, int]] = {}
 
     def _read(self, engine: Engine) -> int:
         with engine.connect() as conn:
@@ -69,17 +70,19 @@ class ETagMiddleware:
 
     async def _version(self, engine: Engine) -> int:
         now = time.monotonic()
-        if self.ttl > 0 and self._cached is not None and now - self._cached[0] < self.ttl:
-            return self._cached[1]
+        hit = self._cached.get(id(engine))
+        if self.ttl > 0 and hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
         version = await anyio.to_thread.run_sync(self._read, engine)
-        self._cached = (now, version)
+        self._cached[id(engine)] = (now, version)
         return version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        engine = getattr(scope["app"].state, "engine", None)
+        # The server service.web.read_routing chose for this request, else the app's engine.
+        engine = scope.get("state", {}).get("engine") or getattr(scope["app"].state, "engine", None)
         if engine is None:
             await self.app(scope, receive, send)
             return
@@ -123,7 +126,9 @@ class ETagMiddleware:
                 if "no-store" in out.get("cache-control", ""):
                     await send(message)
                     return
-                out["ETag"] = etag
+                # A route's own ETag (a marker's version, which If-Match checks) is kept.
+                if "etag" not in out:
+                    out["ETag"] = etag
                 # A route that knows better (versioned static assets) keeps its own.
                 if "cache-control" not in out:
                     out["Cache-Control"] = cache_control

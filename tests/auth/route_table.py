@@ -137,3 +137,78 @@ for _c in OGC_COLLECTIONS:
 ROUTES[("GET", "/collections/borders/items/{featureId}")] = Case(
     "/collections/borders/items/CN", PUBLIC
 )
+
+# Writes (branch writes). The small map database's markers lie in 02 (pre2025) / 08
+# (post2025): in the province_editor's scope. Requests repeat per principal in PRINCIPALS
+# order, so a create answers 201 to the first writer (pe) and 409 to the next ones.
+WRITE = "/collections/markers/items"
+_MARKER = {
+    "type": "Feature",
+    "geometry": {"type": "Point", "coordinates": [104.2, 22.5]},
+    "properties": {"border": "CN", "number": 950},
+}
+ROUTES.update(
+    {
+        ("POST", WRITE): Case(WRITE, expect(401, 403, 201, 409, 409, 401), json=_MARKER),
+        # Without If-Match: a writer gets 428 (so nothing changes); others 401/403.
+        ("PUT", WRITE + "/{featureId}"): Case(
+            WRITE + "/1", expect(401, 403, 428, 428, 428, 401), json=_MARKER
+        ),
+        ("PATCH", WRITE + "/{featureId}"): Case(
+            WRITE + "/1", expect(401, 403, 415, 415, 415, 401), json={"properties": {}}
+        ),
+        ("DELETE", WRITE + "/{featureId}"): Case(
+            WRITE + "/1", expect(401, 403, 428, 428, 428, 401)
+        ),
+        ("POST", WRITE + "/{featureId}/events"): Case(
+            WRITE + "/1/events",
+            expect(401, 403, 201, 201, 201, 401),
+            json={"status": "verified", "date": "2015-01-01"},
+        ),
+        ("POST", WRITE + "/{featureId}/inspections"): Case(
+            WRITE + "/1/inspections",
+            expect(401, 403, 201, 201, 201, 401),
+            json={"inspected_on": "2020-01-01", "found_status": "intact", "inspecting_unit": "U"},
+        ),
+        ("GET", WRITE + "/{featureId}/inspections"): Case(WRITE + "/1/inspections", SIGNED_IN),
+        ("GET", "/inspections/{inspection_id}"): Case("/inspections/1", SIGNED_IN),
+        # A JSON body is no photo: 415 for writers (after the rights are checked).
+        ("POST", "/inspections/{inspection_id}/photos"): Case(
+            "/inspections/1/photos", expect(401, 403, 415, 415, 415, 401), json={}
+        ),
+        ("GET", "/inspections/{inspection_id}/photos/{photo_id}"): Case(
+            "/inspections/1/photos/1", expect(401, 404, 404, 404, 404, 401)
+        ),
+        # Officers: a new officer has no province yet, so only unlimited writers add one.
+        ("POST", "/officers"): Case(
+            "/officers",
+            expect(401, 403, 403, 201, 409, 401),
+            json={"service_number": "M-1", "full_name": "Mẫu"},
+        ),
+        ("GET", "/officers/{officer_id}"): Case("/officers/1", SIGNED_IN),
+        ("PATCH", "/officers/{officer_id}"): Case(
+            "/officers/1", expect(401, 403, 415, 415, 415, 401), json={"rank": "x"}
+        ),
+        ("POST", "/assignments"): Case(
+            "/assignments",
+            expect(401, 403, 201, 409, 409, 401),
+            json={
+                "officer_id": 1,
+                "era": "post2025",
+                "commune_code": "00001",
+                "role": "can_bo_tang_cuong",
+                "term": "2025-2030",
+                "start_date": "2026-01-01",
+            },
+        ),
+        ("POST", "/assignments/{assignment_id}/end"): Case(
+            "/assignments/1/end",
+            expect(401, 403, 200, 200, 200, 401),
+            json={"end_date": "2026-06-01"},
+        ),
+        # Imports write across provinces: editors and admins only (a JSON body: 400, no file).
+        ("POST", "/imports"): Case(
+            "/imports?kind=markers", expect(401, 403, 403, 400, 400, 401), json={}
+        ),
+    }
+)

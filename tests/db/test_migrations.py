@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 from service.db import (
     migrate,
     schema_reporting,  # noqa: F401 (its tables join Base.metadata)
+    schema_writes,  # noqa: F401 - its tables join the metadata
 )
 from service.db.migrate import include_object
 from service.db.models import Base

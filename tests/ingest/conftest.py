@@ -17,14 +17,15 @@ from sqlalchemy import Engine, create_engine, text
 from service.db.models import DATA_TABLES
 from tests.conftest import drop_database, migrated_database
 
-# Border lines through the test positions (marker 261(2) on CN; An Giang on KH).
+# Border lines through the test positions (marker 261(2) on CN; An Giang on KH), taken as
+# official; the LA line is approximate (as the demo's are).
 SEED_SQL = [
-    """INSERT INTO border (code, iso3, name, geom) VALUES
-    ('CN', 'CHN', 'Việt Nam – Trung Quốc', ST_GeomFromText(
+    """INSERT INTO border (code, iso3, name, geom_source, geom) VALUES
+    ('CN', 'CHN', 'Việt Nam – Trung Quốc', 'official', ST_GeomFromText(
         'MULTILINESTRING((104.70 22.85, 104.8495628 22.9368686, 105.0 23.2))', 4326)),
-    ('LA', 'LAO', 'Việt Nam – Lào', ST_GeomFromText(
+    ('LA', 'LAO', 'Việt Nam – Lào', 'approximate', ST_GeomFromText(
         'MULTILINESTRING((104.0 19.0, 104.5 18.8))', 4326)),
-    ('KH', 'KHM', 'Việt Nam – Campuchia', ST_GeomFromText(
+    ('KH', 'KHM', 'Việt Nam – Campuchia', 'official', ST_GeomFromText(
         'MULTILINESTRING((104.9 10.8, 105.0717552 10.6973477, 105.2 10.6))', 4326))""",
     """INSERT INTO province (era, code, name, unit_type, geom) VALUES
     ('post2025', '08', 'Tỉnh Tuyên Quang', 'tinh',

@@ -98,14 +98,14 @@ def test_official_border_list_wins_over_geometric_flags(
         [
             feature(
                 SQUARE,
-                code="01001",
+                code="00745",
                 fullName="Xã Một",
                 provinceCode="08",
                 isLandBorder=True,
                 borderCountries=["CHN"],
             ),
             feature(
-                SQUARE, code="01002", fullName="Phường Hai", provinceCode="08", isLandBorder=False
+                SQUARE, code="00733", fullName="Phường Hai", provinceCode="08", isLandBorder=False
             ),
         ],
     )
@@ -114,7 +114,7 @@ def test_official_border_list_wins_over_geometric_flags(
     official = write_csv(
         tmp_path / "xa_bien_gioi.csv",
         [
-            {"ma_xa": "01002", "neighbour_countries": "CHN"},
+            {"ma_xa": "00733", "neighbour_countries": "CHN"},
             {"ma_xa": "00715", "neighbour_countries": "Trung Quốc"},
         ],
     )
@@ -132,8 +132,8 @@ def test_official_border_list_wins_over_geometric_flags(
             return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     after = flags()
-    assert after["01001"] == (False, [], "official")  # not on the official list
-    assert after["01002"] == (True, ["CHN"], "official")
+    assert after["00745"] == (False, [], "official")  # not on the official list
+    assert after["00733"] == (True, ["CHN"], "official")
     assert after["00715"] == (True, ["CHN"], "official")
     assert {v[2] for v in after.values()} == {"official"}
 

@@ -166,6 +166,38 @@ def _wrong_geometry_type(tmp: Path) -> ImportOptions:
     return ImportOptions("communes", write_geojson(tmp / "line.geojson", [f]))
 
 
+def _code_unknown_for_era(tmp: Path) -> ImportOptions:
+    # 00997 is a pre-2025 code (Xã Yên Phong), absent from the post-2025 list.
+    f = feature(SQUARE, code="00997", fullName="Xã Yên Phong", provinceCode="08")
+    return ImportOptions("communes", write_geojson(tmp / "oldcode.geojson", [f]), era="post2025")
+
+
+def _no_coordinate_columns(tmp: Path) -> ImportOptions:
+    rows = [{"border": "CN", "number": 911, "toa_do_1": 2537547.7, "toa_do_2": 433094.8}] * 3
+    return ImportOptions("markers", write_csv(tmp / "nocoords.csv", rows), crs="EPSG:9209")
+
+
+def _text_in_coordinate(tmp: Path) -> ImportOptions:
+    rows = [{"border": "CN", "number": 912, "northing_m": "2537547,7", "easting_m": "n/a"}]
+    return ImportOptions("markers", write_csv(tmp / "textcoord.csv", rows), crs="EPSG:9209")
+
+
+def _bad_row_crs(tmp: Path) -> ImportOptions:
+    rows = [
+        {"border": "CN", "number": 913, "X": 2537547.744, "Y": 433094.760, "epsg": "9209"},
+        {"border": "CN", "number": 914, "X": 2537547.744, "Y": 433094.760, "epsg": "32648"},
+    ]
+    return ImportOptions(
+        "markers", write_csv(tmp / "rowcrs.csv", rows), axis_order="northing_easting"
+    )
+
+
+def _too_far_for_approximate_line(tmp: Path) -> ImportOptions:
+    # 60 km from the approximate LA line: not the line's inaccuracy.
+    rows = [{"border": "LA", "number": 915, "lon": 104.25, "lat": 19.45}]
+    return ImportOptions("markers", write_csv(tmp / "farla.csv", rows))
+
+
 # (file maker, expected row or None for the whole file, field or None, text in the reason)
 CASES: list[tuple[Callable[[Path], ImportOptions], int | None, str | None, str]] = [
     (_broken_json, None, None, "cannot read broken.geojson as GeoJSON"),
@@ -196,6 +228,17 @@ CASES: list[tuple[Callable[[Path], ImportOptions], int | None, str | None, str]]
     (_far_from_border, 2, "geometry", "from the LA border line"),
     (_bad_dates, 1, "valid_to", "is not after valid_from 2026-01-01"),
     (_wrong_geometry_type, 1, "geometry", "expected a polygon geometry, got LineString"),
+    (_code_unknown_for_era, 1, "code", "commune code 00997 is not known for era post2025"),
+    (
+        _no_coordinate_columns,
+        None,
+        None,
+        "no coordinate columns recognised; found columns: border, number, toa_do_1, toa_do_2;"
+        " expected lon/lat",
+    ),
+    (_text_in_coordinate, 2, "easting_m", "'n/a' is not a number"),
+    (_bad_row_crs, 3, "epsg", "EPSG:32648 is not supported"),
+    (_too_far_for_approximate_line, 2, "geometry", "too far even for an approximate line"),
 ]
 
 
@@ -239,7 +282,7 @@ def test_one_bad_row_refuses_the_whole_file(ingest_engine: Engine, tmp_path: Pat
 def test_self_intersecting_polygon_is_repaired_with_a_note(
     ingest_engine: Engine, tmp_path: Path
 ) -> None:
-    f = feature(BOWTIE, code="00995", fullName="Xã Nơ Bướm", provinceCode="08")
+    f = feature(BOWTIE, code="00763", fullName="Xã Nơ Bướm", provinceCode="08")
     report = run_import(
         ingest_engine, ImportOptions("communes", write_geojson(tmp_path / "bowtie.geojson", [f]))
     )
@@ -252,7 +295,7 @@ def test_self_intersecting_polygon_is_repaired_with_a_note(
         valid, parts, source = c.execute(
             text(
                 "SELECT ST_IsValid(geom), ST_NumGeometries(geom), geom_source FROM commune"
-                " WHERE era = 'post2025' AND code = '00995'"
+                " WHERE era = 'post2025' AND code = '00763'"
             )
         ).one()
     assert valid and parts == 2 and source == "imported"

@@ -96,6 +96,8 @@ def seed_small(conn: Connection) -> None:
         ),
         dict(zip(("n1", "n2", "n3"), OFFICER_NAMES, strict=True)),
     )
+    # Explicit ids: move the sequence past them, as the demo builder does.
+    conn.execute(text("SELECT setval('officer_id_seq', (SELECT max(id) FROM officer))"))
     assignments = [
         (1, "pre2025", "00001", "pho_bi_thu_dang_uy", "2005-01-01", None),
         (2, "pre2025", "00001", "dang_uy_vien", "2008-06-01", "2025-07-01"),

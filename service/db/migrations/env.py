@@ -6,7 +6,10 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine
 
-from service.db import schema_reporting  # noqa: F401 (its tables join Base.metadata)
+from service.db import (
+    schema_reporting,  # noqa: F401 (its tables join Base.metadata)
+    schema_writes,  # noqa: F401 - its tables join the metadata
+)
 from service.db.migrate import include_object
 from service.db.models import Base
 from service.db.schema_accounts import AppUser  # noqa: F401 - its tables join Base.metadata

@@ -61,7 +61,13 @@ def _page(
     key = (query, assets_url, version)
     page = cache.get(key)
     if page is None:
-        m = build_map(conn, query, settings=settings, assets=Assets.served(assets_url))
+        m = build_map(
+            conn,
+            query,
+            settings=settings,
+            assets=Assets.served(assets_url),
+            api_url=assets_url.removesuffix(DEFAULT_STATIC_URL),
+        )
         page = Page.of(m.get_root().render())
         cache.put(key, page)
     headers = {"X-Data-Version": str(version), "Vary": "Accept-Encoding"}
@@ -95,6 +101,14 @@ MAPS: tuple[tuple[MapKind, str, str, tuple[Param, ...]], ...] = (
         "Map: border segments by % demarcated, with charts",
         "Segments coloured by % demarcated; bars per segment and planting per year.",
         (AS_OF, PROVINCE, BORDER),
+    ),
+    (
+        "communes",
+        "Map: every commune, land-border / coastal / inland",
+        "Every commune of the date's era (or of one province). Above"
+        " BORDERMAP_MAP_TILES_THRESHOLD communes (the national map) they are drawn from"
+        " the vector tiles of /collections/communes/tiles, so the page stays small.",
+        (AS_OF, PROVINCE),
     ),
 )
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from service.db.features import count_matched, features_json, features_page, get_feature
+from service.db.marker_writes import current_etag
 from service.errors import BadRequest
 from service.ogc import html
 from service.ogc.collections import Collection
@@ -28,6 +29,7 @@ from service.ogc.render import feature_bytes, feature_collection_text
 from service.outputs import export
 from service.settings import Settings
 from service.web.deps import connection, get_settings
+from service.web.read_routing import read_engine
 from service.web.routes.ogc_openapi import (
     FEATURE_RESPONSES,
     ITEMS_RESPONSES,
@@ -53,6 +55,11 @@ def single_params(request: Request) -> dict[str, str]:
     return out
 
 
+def marker_etag(conn: Connection, feature_id: object) -> str | None:
+    """The strong ETag of a live marker (None for other ids)."""
+    return current_etag(conn, int(str(feature_id)))
+
+
 def _content_crs(uri: str) -> dict[str, str]:
     return {"Content-Crs": f"<{uri}>"}
 
@@ -70,8 +77,7 @@ def _items_handler(coll: Collection) -> Any:
         )
         base = base_url(settings.base_url, str(request.base_url))
         if q.fmt in EXPORT_FORMATS:
-            engine: Engine = request.app.state.engine
-            return export.http_response(engine, q, day)
+            return export.http_response(read_engine(request), q, day)
         with connection(request) as conn:
             if q.fmt != "html":
                 returned, text = features_json(conn, q, day)
@@ -120,6 +126,8 @@ def _feature_handler(coll: Collection) -> Any:
         base = base_url(settings.base_url, str(request.base_url))
         with connection(request) as conn:
             f = get_feature(conn, q, featureId, day)
+            # Markers are writable: their ETag is the row's version, which If-Match checks.
+            item_etag = marker_etag(conn, f.id) if coll.id == "markers" else None
         path = f"/collections/{coll.id}/items/{featureId}"
         fmt = "html" if q.fmt == "html" else "json"
         links = [
@@ -141,9 +149,10 @@ def _feature_handler(coll: Collection) -> Any:
                 )
             )
         links[0]["type"] = GEOJSON
-        return Response(
-            feature_bytes(f, links), media_type=GEOJSON, headers=_content_crs(q.crs.uri)
-        )
+        headers = _content_crs(q.crs.uri)
+        if item_etag is not None:
+            headers["ETag"] = item_etag
+        return Response(feature_bytes(f, links), media_type=GEOJSON, headers=headers)
 
     feature.__doc__ = f"One feature of {coll.id} by id."
     return feature

@@ -2,7 +2,7 @@
 coordination records (issue 11; tables in ``service.db.schema_reporting``).
 
 Revision ID: reporting
-Revises: accounts
+Revises: writes
 Create Date: 2026-11-29
 """
 
@@ -14,7 +14,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy.dialects import postgresql
 
 revision: str = "reporting"
-down_revision: str | None = "accounts"
+down_revision: str | None = "writes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
