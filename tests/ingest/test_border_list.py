@@ -28,7 +28,7 @@ def test_official_list_replaces_the_synthetic_list(ingest_engine: Engine, tmp_pa
             feature(SQUARE, code="02002", fullName="Xã Bốn", provinceCode="08", isLandBorder=False),
         ],
     )
-    assert run_import(ingest_engine, ImportOptions("communes", geo)).ok
+    assert run_import(ingest_engine, ImportOptions("communes", geo, allow_new_codes=True)).ok
     with ingest_engine.begin() as c:
         list_id = c.execute(
             text(
