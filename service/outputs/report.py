@@ -234,7 +234,7 @@ def _demarcation(r: YearReport, tr: Translator) -> str:
                     title=tr.gettext("Markers planted per year: {border}").format(
                         border=b.border_name
                     ),
-                    width=220,
+                    width=300,
                 )
                 + f"<figcaption>{escape(b.border_name)}</figcaption></figure>"
             )
