@@ -20,10 +20,12 @@ from maps.coverage import COMMUNE_FIELDS, coverage_map
 from maps.elements import RawGeometry
 from maps.kinds import MapKind
 from maps.markers import BORDER_NAMES, MARKER_FIELDS, markers_map
+from maps.places import places_layer
 from maps.progress import progress_map
 from maps.segments import SEGMENT_FIELDS
 from service.db import maplayers
 from service.db.coverage import commune_coverage, coverage_summary
+from service.db.places import gate_points, post_points
 from service.db.progress import border_progress, segment_progress
 from service.db.targets import list_targets, target_coverage
 from service.db.units import Executor
@@ -178,6 +180,8 @@ def _markers(
         for p in points
     ]
     synthetic = any(p.synthetic for p in points) or any(r.synthetic for r in seg_rows)
+    posts = post_points(db, as_of=q.as_of, province=q.province)
+    gates = gate_points(db, border=q.border)
     return markers_map(
         {"type": "FeatureCollection", "features": features},
         segments,
@@ -186,6 +190,10 @@ def _markers(
         assets=assets,
         tiles=tiles,
         synthetic=synthetic,
+        places=[
+            ("posts", places_layer(posts, name="Border posts", key="posts")),
+            ("gates", places_layer(gates, name="Border gates", key="gates")),
+        ],
     )
 
 
