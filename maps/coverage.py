@@ -8,7 +8,7 @@ and summary show exactly what ``/coverage/communes`` returns.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -242,6 +242,21 @@ def summary_html(
     )
 
 
+def targets_html(targets: Sequence[tuple[str, int, int]], tr: Translator) -> str:
+    """The targets panel: (name, covered, communes) of each target on the map's date."""
+
+    def share(covered: int, communes: int) -> str:
+        return f"{tr.format_number(100.0 * covered / communes, 1)} %" if communes else "–"
+
+    rows = "".join(
+        f'<tr data-target="{k}"><td>{escape(name)}</td>'
+        f'<td class="n">{tr.format_number(covered)}/{tr.format_number(communes)}</td>'
+        f'<td class="n">{share(covered, communes)}</td></tr>'
+        for k, (name, covered, communes) in enumerate(targets)
+    )
+    return f'<h3>{escape(tr.gettext("Targets"))}</h3><table id="bm-targets-table">{rows}</table>'
+
+
 def coverage_map(
     communes: Any,
     summary: CoverageSummary,
@@ -255,6 +270,7 @@ def coverage_map(
     tiles: Tiles | None = None,
     land: ProvinceCoverage | None = None,
     coastal: ProvinceCoverage | None = None,
+    targets: Sequence[tuple[str, int, int]] = (),
 ) -> OfflineMap:
     """The officer-coverage map of the border communes.
 
@@ -274,6 +290,9 @@ def coverage_map(
         See :mod:`maps.base` and :mod:`maps.assets`.
     tr, page, controls
         The reader's language, the top bar and the filter panel (:mod:`maps.controls`).
+    targets
+        (name, covered, communes) per coverage target on the same date and province (the
+        ``/coverage/targets`` totals); shown in a small panel when given.
 
     Returns
     -------
@@ -331,6 +350,15 @@ def coverage_map(
             position="topleft",
         )
     )
+    if targets:
+        m.add_child(
+            Panel(
+                targets_html(targets, tr),
+                dom_id="bm-targets",
+                title=tr.gettext("Targets"),
+                position="bottomleft",
+            )
+        )
     if controls is not None:
         m.add_child(controls_panel(controls, tr))
     return finish(m, tr)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from html import escape
 from typing import Any
+
+from branca.element import Element
 
 from maps import style
 from maps.assets import MARKERCLUSTER, Assets, OfflineMap, require
@@ -152,6 +155,7 @@ def markers_map(
     controls: ViewControls | None = None,
     tiles: Tiles | None = None,
     synthetic: bool,
+    places: Sequence[tuple[str, Element]] = (),
 ) -> OfflineMap:
     """The markers map: clustered markers by status over segments coloured by progress.
 
@@ -167,6 +171,9 @@ def markers_map(
         True when any data shown is synthetic (a banner says so).
     tr, page, controls
         The reader's language, the top bar and the filter panel (:mod:`maps.controls`).
+    places
+        (key, layer) of extra point layers (``maps.places``: border posts and gates), off
+        until switched on.
     """
     points = as_features(markers)
     lines = as_features(segments)
@@ -209,6 +216,8 @@ def markers_map(
         icon_js=_ICON_JS,
     )
     add_layer(m, "markers", cluster)
+    for key, layer in places:
+        add_layer(m, key, layer)
     counts = Counter(STATUSES[r[4]] for r in rows)
     m.add_child(
         Panel(

@@ -79,3 +79,7 @@ class Unavailable(ServiceError):
     def __init__(self, message: str, retry_after: int = 5) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class PdfUnavailable(ServiceError):
+    """No HTML-to-PDF engine is installed here; the message names what to install."""

@@ -43,3 +43,13 @@ def eras_between(start: dt.date | None, end: dt.date | None) -> tuple[Era, ...]:
     first = ERAS[0] if start is None else era_on(start)
     last = ERAS[1] if end is None else era_on(end)
     return ERAS[ERAS.index(first) : ERAS.index(last) + 1]
+
+
+# Official lists of communes, by period (issue 11): the border communes a report counts, the
+# particularly difficult communes (xã đặc biệt khó khăn) and the coastal "bãi ngang" ones.
+COMMUNE_CLASSES = ("border", "particularly_difficult", "coastal_bai_ngang")
+# Border gates (cửa khẩu) by rank.
+GATE_TYPES = ("international", "main", "secondary")
+# Coordination between the Border Guard and a province: the signed regulation, and each
+# year's review conference or briefing.
+COORDINATION_KINDS = ("regulation", "review_conference", "briefing")

@@ -120,12 +120,14 @@ def _plugins() -> list[Callable[[argparse._SubParsersAction, dict[str, Handler]]
     from service.commands import export as export_cli
     from service.commands import imports as ingest_cli
     from service.commands import maps as maps_cli
+    from service.commands import report as report_cli
 
     return [
         demo_cli.register,
         ingest_cli.register,
         export_cli.register,
         maps_cli.register,
+        report_cli.register,
         accounts_cli.register,
     ]
 

@@ -14,8 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from service.db.models import DATA_TABLES, Base
+from service.db.models import DATA_TABLES as CORE_TABLES
+from service.db.models import Base
+from service.db.schema_reporting import REPORTING_TABLES
 from service.db.schema_writes import WRITE_TABLES
+
+# Every table the demo fills, parents first.
+DATA_TABLES = [*CORE_TABLES, *REPORTING_TABLES]
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,12 @@ from service.db.models import (
     MarkerSegment,
     Province,
 )
+from service.db.schema_reporting import (
+    BorderGate,
+    BorderPost,
+    BorderPostCommune,
+    BorderPostMarker,
+)
 from service.db.schema_writes import MarkerPosition
 from service.params import When
 from service.vocabulary import OFFICER_ROLES, era_on
@@ -403,6 +409,33 @@ def _officer_coverage(shape: WhenShape) -> Source:
     return Source(c, c.c.id, c.c.geom, cols, {"province": join_p, "act": join_act}, where)
 
 
+def _border_posts(shape: WhenShape) -> Source:
+    bp = _light(BorderPost).alias("bp")
+    p, join_p = _province_join(bp, "p")
+    pc = _light(BorderPostCommune)
+    pm = _light(BorderPostMarker)
+    communes = select(func.count()).select_from(pc).where(pc.c.post_id == bp.c.id).scalar_subquery()
+    markers = select(func.count()).select_from(pm).where(pm.c.post_id == bp.c.id).scalar_subquery()
+    cols: dict[str, tuple[Col, tuple[str, ...]]] = {
+        n: (bp.c[n], ())
+        for n in ("code", "name", "era", "province_code", "position_approximate", "synthetic")
+    }
+    cols["border"] = (bp.c.border_code, ())
+    cols["province_name"] = (p.c.name, ("province",))
+    cols["communes"] = (communes, ())
+    cols["markers"] = (markers, ())
+    return Source(bp, bp.c.id, bp.c.geom, cols, {"province": join_p})
+
+
+def _border_gates(shape: WhenShape) -> Source:
+    g = _light(BorderGate).alias("g")
+    names = ("name", "name_neighbour", "gate_type", "province_name", "position_approximate",
+             "source", "synthetic")  # fmt: skip
+    cols: dict[str, tuple[Col, tuple[str, ...]]] = {n: (g.c[n], ()) for n in names}
+    cols["border"] = (g.c.border_code, ())
+    return Source(g, g.c.id, g.c.geom, cols)
+
+
 SOURCES: dict[str, Callable[[WhenShape], Source]] = {
     "borders": _borders,
     "border_segments": _border_segments,
@@ -410,4 +443,6 @@ SOURCES: dict[str, Callable[[WhenShape], Source]] = {
     "communes": _communes,
     "provinces": _provinces,
     "officer_coverage": _officer_coverage,
+    "border_posts": _border_posts,
+    "border_gates": _border_gates,
 }

@@ -364,6 +364,10 @@ _EXTENTS = text(
       SELECT 'officer_coverage',
              (SELECT ST_Extent(geom) FROM commune WHERE is_land_border OR is_coastal),
              (SELECT min(start_date) FROM officer_assignment)
+      UNION ALL
+      SELECT 'border_posts', (SELECT ST_Extent(geom) FROM border_post), NULL::date
+      UNION ALL
+      SELECT 'border_gates', (SELECT ST_Extent(geom) FROM border_gate), NULL::date
     )
     SELECT id, ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box), t0 FROM e
     """

@@ -17,17 +17,26 @@ Everything is computed in PostGIS from the status history. Definitions:
   position; a secondary marker ``511/1`` is a position of its own.
   ``positions_done``: positions with at least one planted-or-later marker.
 - **Km demarcated**: markers are located along the segment line (``ST_LineLocatePoint`` on
-  the nearest part of ``ST_LineMerge(geom)``). The stretch between two neighbouring
-  planted-or-later markers is demarcated on a date unless a marker between them that is not
-  planted was already in the plan (had its first event) when the later of the two was
-  planted: it belongs to the same plan and is still missing. Markers planned afterwards
-  (densification, as on the Laos border from 2008 between the markers of 1978-1987) do not
-  undo earlier demarcation. The stretches from a part's ends to its first and last planted
-  marker follow the same rule. Lengths are geodesic (``geography``). The demarcated share
-  of the measured line is applied to the reference length, so
+  the nearest part of ``ST_LineMerge(geom)``). A piece of the line is demarcated on a date
+  when, on that date or earlier, the two markers nearest to it on either side *among those
+  then in the plan* were both planted, and both are still planted-or-later (a part's end
+  counts as such a marker, but a piece needs one real marker). So the stretch between two
+  neighbouring planted markers counts once both stand, unless a marker of the same plan
+  between them is still missing; markers planned later between them (densification, as on
+  the Laos border from 2004-2008 between the markers of 1978-1987) never undo it, planted
+  or not. The share never falls from one date to a later one unless a marker stops being
+  planted-or-later (is lost). The rule and its O(n log n) computation are in
+  ``geo.demarcation``. Lengths are geodesic (``geography``). The demarcated share of the
+  measured line is applied to the reference length, so
   ``km_demarcated = length_km * pct_km / 100``.
-- **Reference length** (``length_km``, ``length_basis``): the official length where known,
-  otherwise the measured one (the ``measured_length_km`` column, else the geometry).
+- **Reference length** (``length_km``, ``length_basis``): the official length where known
+  (``official``), otherwise the measured one (``measured``: the ``measured_length_km``
+  column, else the geometry). A post-2025 segment with no official length of its own
+  carries over the official lengths of the pre-2025 segments it is made of
+  (``official_carried``): the reform merged whole provinces, so the segment of a province
+  that did not change is the same line with the same length (Cao Bằng: 333 km in both
+  eras), and that of merged provinces is their sum, when every one of them has an official
+  length and together they make the same line (``admin_lineage`` at province level).
 - ``pct_markers``: planted-or-later markers as a share of ``markers_expected`` for a border
   (when known) and of ``markers_total`` for a segment. ``pct_positions``: positions done
   against ``positions_expected`` (borders, when known).
@@ -40,11 +49,13 @@ Everything is computed in PostGIS from the status history. Definitions:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
 
+from geo.demarcation import demarcated_share
 from service.db.units import Executor, valid_on
 from service.figures import Progress
 from service.vocabulary import MARKER_STATUSES, era_on
@@ -66,9 +77,25 @@ ev AS (
 ),
 seg AS (
   SELECT s.id, s.code, s.border_code, s.province_code, p.name AS province_name,
-         s.official_length_km, s.measured_length_km, s.demarcated, s.synthetic, s.geom
+         COALESCE(s.official_length_km, co.km) AS official_length_km,
+         s.official_length_km IS NULL AND co.km IS NOT NULL AS official_carried,
+         s.measured_length_km, s.demarcated, s.synthetic, s.geom
   FROM border_segment s
   JOIN province p ON p.era = s.era AND p.code = s.province_code
+  -- A post-2025 segment without its own official length takes the sum of those of the
+  -- pre-2025 segments it is made of (old provinces mapped to it, same border, same
+  -- demarcated flag), when every one has one and together they are the same line (to
+  -- about 50 m, in degrees: the tolerance only absorbs re-noding).
+  LEFT JOIN LATERAL (
+    SELECT sum(o.official_length_km) AS km
+    FROM admin_lineage l
+    JOIN border_segment o ON o.era = 'pre2025' AND o.province_code = l.old_code
+     AND o.border_code = s.border_code AND o.demarcated IS NOT DISTINCT FROM s.demarcated
+    WHERE s.era = 'post2025' AND s.official_length_km IS NULL
+      AND l.level = 'province' AND l.new_code = s.province_code
+    HAVING bool_and(o.official_length_km IS NOT NULL)
+       AND ST_HausdorffDistance(ST_Union(o.geom), s.geom) < 0.0005
+  ) co ON true
   WHERE {valid_on("s")}
     AND (CAST(:border AS text) IS NULL OR s.border_code = CAST(:border AS text))
     AND (CAST(:province AS text) IS NULL OR s.province_code = CAST(:province AS text))
@@ -86,8 +113,7 @@ mk AS (
   WHERE (CAST(:border AS text) IS NULL OR m.border_code = CAST(:border AS text))
     AND (CAST(:province AS text) IS NULL OR seg.id IS NOT NULL)
 ),
--- Each segment's line parts, and where each of its markers falls along its nearest part
--- (materialised so the sort below carries numbers, not line geometries).
+-- Each segment's line parts.
 part AS (
   SELECT seg.id AS segment_id, d.path AS part_no, d.geom AS g,
          ST_Length(d.geom::geography) AS len_m,
@@ -95,7 +121,17 @@ part AS (
   FROM seg, LATERAL ST_Dump(ST_LineMerge(seg.geom)) d
   WHERE ST_Length(d.geom) > 0
 ),
-loc AS MATERIALIZED (
+line AS (
+  SELECT seg.id AS segment_id, COALESCE(sum(part.len_m), 0) AS line_m
+  FROM seg LEFT JOIN part ON part.segment_id = seg.id
+  GROUP BY seg.id
+)
+"""
+
+# Where each marker falls along the nearest part of its segment's line, in line order.
+_LOCATED = f"""
+WITH {_STATUS},
+loc AS (
   SELECT mk.segment_id, part.part_no, part.len_m, ST_LineLocatePoint(part.g, mk.geom) AS f,
          mk.planted, mk.first_date, mk.plant_date
   FROM mk
@@ -103,48 +139,11 @@ loc AS MATERIALIZED (
   WHERE part.n_parts = 1
      OR part.part_no = (SELECT p2.part_no FROM part p2 WHERE p2.segment_id = mk.segment_id
                         ORDER BY ST_Distance(p2.g, mk.geom) LIMIT 1)
-),
--- Along each part, planted markers are stops 1..n; g numbers the gap after stop g (gap 0
--- lies before the first stop) and the unplanted markers in it.
-grp AS (
-  SELECT *, sum(planted::int) OVER (PARTITION BY segment_id, part_no
-                                    ORDER BY f, planted DESC ROWS UNBOUNDED PRECEDING) AS g
-  FROM loc
-),
-gap AS (
-  SELECT segment_id, part_no, g, min(first_date) AS first_planned
-  FROM grp WHERE NOT planted GROUP BY segment_id, part_no, g
-),
-stop AS (
-  SELECT segment_id, part_no, len_m, g, f, plant_date,
-         lead(f) OVER w AS next_f, lead(plant_date) OVER w AS next_date
-  FROM grp WHERE planted
-  WINDOW w AS (PARTITION BY segment_id, part_no ORDER BY g)
-),
--- A stretch is broken by a marker in its gap that was already planned when the later of
--- its two ends was planted; a part's ends count from the first and to the last stop.
-covered AS (
-  SELECT st.segment_id, sum(st.len_m * (
-      CASE WHEN st.next_f IS NOT NULL
-            AND NOT COALESCE(gp.first_planned <= greatest(st.plant_date, st.next_date), false)
-           THEN st.next_f - st.f ELSE 0 END
-    + CASE WHEN st.g = 1 AND NOT COALESCE(g0.first_planned <= st.plant_date, false)
-           THEN st.f ELSE 0 END
-    + CASE WHEN st.next_f IS NULL AND NOT COALESCE(gp.first_planned <= st.plant_date, false)
-           THEN 1 - st.f ELSE 0 END)) AS covered_m
-  FROM stop st
-  LEFT JOIN gap gp ON gp.segment_id = st.segment_id AND gp.part_no = st.part_no AND gp.g = st.g
-  LEFT JOIN gap g0 ON g0.segment_id = st.segment_id AND g0.part_no = st.part_no AND g0.g = 0
-  GROUP BY st.segment_id
-),
-line AS (
-  SELECT seg.id AS segment_id, COALESCE(sum(part.len_m), 0) AS line_m,
-         COALESCE(c.covered_m, 0) AS covered_m
-  FROM seg
-  LEFT JOIN part ON part.segment_id = seg.id
-  LEFT JOIN covered c ON c.segment_id = seg.id
-  GROUP BY seg.id, c.covered_m
 )
+SELECT seg.border_code, loc.segment_id, loc.part_no, loc.len_m, loc.f, loc.planted,
+       loc.first_date, loc.plant_date
+FROM loc JOIN seg ON seg.id = loc.segment_id
+ORDER BY loc.segment_id, loc.part_no, loc.f, loc.planted DESC
 """
 
 _COUNTS = """
@@ -174,13 +173,13 @@ bs AS (
   FROM (SELECT segment_id, status, count(*) AS k FROM mk GROUP BY segment_id, status) x
   GROUP BY segment_id
 )
-SELECT seg.code AS segment_code, seg.border_code, b.name AS border_name,
+SELECT seg.id AS segment_id, seg.code AS segment_code, seg.border_code, b.name AS border_name,
        seg.province_code, seg.province_name,
        {_COUNTED},
        NULL::integer AS markers_expected, NULL::integer AS positions_expected,
-       seg.official_length_km AS official_km,
+       seg.official_length_km AS official_km, seg.official_carried,
        COALESCE(seg.measured_length_km, (line.line_m / 1000)::numeric) AS measured_km,
-       line.line_m, line.covered_m, seg.demarcated AS demarcated_flag,
+       line.line_m, seg.demarcated AS demarcated_flag,
        seg.synthetic OR b.synthetic OR COALESCE(cnt.synthetic, false) AS synthetic
 FROM seg
 JOIN border b ON b.code = seg.border_code
@@ -199,10 +198,11 @@ bs AS (
   GROUP BY border_code
 ),
 len AS (
-  SELECT seg.border_code, sum(line.line_m) AS line_m, sum(line.covered_m) AS covered_m,
+  SELECT seg.border_code, sum(line.line_m) AS line_m,
          sum(COALESCE(seg.official_length_km, seg.measured_length_km,
                       (line.line_m / 1000)::numeric)) AS segments_km,
          bool_and(seg.official_length_km IS NOT NULL) AS segments_official,
+         bool_or(seg.official_carried) AS segments_carried,
          bool_and(seg.demarcated) AS demarcated, bool_or(seg.synthetic) AS synthetic
   FROM seg JOIN line ON line.segment_id = seg.id
   GROUP BY seg.border_code
@@ -215,10 +215,12 @@ SELECT NULL::text AS segment_code, b.code AS border_code, b.name AS border_name,
        -- A whole border has its own official length; a province's part sums its segments.
        CASE WHEN CAST(:province AS text) IS NULL THEN b.official_length_km
             WHEN len.segments_official THEN len.segments_km END AS official_km,
+       CAST(:province AS text) IS NOT NULL AND COALESCE(len.segments_carried, false)
+         AS official_carried,
        CASE WHEN CAST(:province AS text) IS NULL AND b.geom IS NOT NULL
             THEN (ST_Length(b.geom::geography) / 1000)::numeric
             ELSE len.segments_km END AS measured_km,
-       COALESCE(len.line_m, 0) AS line_m, COALESCE(len.covered_m, 0) AS covered_m,
+       COALESCE(len.line_m, 0) AS line_m,
        len.demarcated AS demarcated_flag,
        b.synthetic OR COALESCE(len.synthetic, false) OR COALESCE(cnt.synthetic, false)
          AS synthetic
@@ -241,12 +243,12 @@ def _num(v: Decimal | float | None) -> float | None:
     return None if v is None else float(v)
 
 
-def _row(r: Any) -> Progress:
+def _row(r: Any, covered_m: float) -> Progress:
     official = _num(r["official_km"])
     measured = _num(r["measured_km"])
     length = official if official is not None else measured
     line_m = float(r["line_m"] or 0)
-    share = float(r["covered_m"]) / line_m if line_m > 0 else None
+    share = min(covered_m / line_m, 1.0) if line_m > 0 else None
     planted = int(r["markers_planted"])
     expected = r["markers_expected"]
     by_status = {s: int(r["by_status"].get(s, 0)) for s in MARKER_STATUSES}
@@ -270,13 +272,36 @@ def _row(r: Any) -> Progress:
         length_km=None if length is None else round(length, 3),
         length_basis=None
         if length is None
-        else ("official" if official is not None else "measured"),
+        else (
+            ("official_carried" if r["official_carried"] else "official")
+            if official is not None
+            else "measured"
+        ),
         measured_km=None if measured is None else round(measured, 3),
         km_demarcated=None if share is None or length is None else round(length * share, 3),
         pct_km=None if share is None else round(100.0 * share, 2),
         demarcated_flag=r["demarcated_flag"],
         synthetic=bool(r["synthetic"]),
     )
+
+
+def _covered(db: Executor, params: dict[str, Any]) -> dict[tuple[str, int], float]:
+    """Demarcated metres per (border code, segment id), by ``geo.demarcation``'s rule."""
+    out: dict[tuple[str, int], float] = {}
+    rows = db.execute(text(_LOCATED), params).all()
+    for key, part in itertools.groupby(
+        rows, key=lambda r: (r.border_code, r.segment_id, tuple(r.part_no))
+    ):
+        entries = list(part)
+        share = demarcated_share(
+            [e.f for e in entries],
+            [e.planted for e in entries],
+            [e.first_date.toordinal() for e in entries],
+            [None if e.plant_date is None else e.plant_date.toordinal() for e in entries],
+        )
+        seg_key = key[:2]
+        out[seg_key] = out.get(seg_key, 0.0) + share * float(entries[0].len_m)
+    return out
 
 
 def _params(as_of: dt.date, border: str | None, province: str | None) -> dict[str, Any]:
@@ -299,13 +324,19 @@ def segment_progress(
     province
         Two-digit province code of the era; None for all.
     """
-    rows = db.execute(text(_SEGMENTS), _params(as_of, border, province)).mappings()
-    return [_row(r) for r in rows]
+    params = _params(as_of, border, province)
+    covered = _covered(db, params)
+    rows = db.execute(text(_SEGMENTS), params).mappings()
+    return [_row(r, covered.get((r["border_code"], r["segment_id"]), 0.0)) for r in rows]
 
 
 def border_progress(
     db: Executor, *, as_of: dt.date, border: str | None = None, province: str | None = None
 ) -> list[Progress]:
     """Progress of each border on ``as_of``; with ``province``, of that province's part."""
-    rows = db.execute(text(_BORDERS), _params(as_of, border, province)).mappings()
-    return [_row(r) for r in rows]
+    params = _params(as_of, border, province)
+    by_border: dict[str, float] = {}
+    for (code, _segment), metres in _covered(db, params).items():
+        by_border[code] = by_border.get(code, 0.0) + metres
+    rows = db.execute(text(_BORDERS), params).mappings()
+    return [_row(r, by_border.get(r["border_code"], 0.0)) for r in rows]

@@ -162,13 +162,19 @@ class Segment:
     piece_idx: np.ndarray  # indices of the border's pieces in this segment
 
 
-def segments(
-    lines: dict[str, BorderLine], eb: EraBorders, communes: list[Commune]
-) -> list[Segment]:
+def piece_provinces(eb: EraBorders, communes: list[Commune]) -> dict[str, np.ndarray]:
+    """The province of each border piece: that of the commune whose cell holds it."""
+    return {
+        iso3: np.array([communes[i].province_code for i in idx])
+        for iso3, idx in eb.piece_commune.items()
+    }
+
+
+def segments(lines: dict[str, BorderLine], piece_province: dict[str, np.ndarray]) -> list[Segment]:
     """Per (province, border[, undemarcated]) segments of one era, in line order."""
     out: list[Segment] = []
     for iso3, bl in lines.items():
-        province = np.array([communes[i].province_code for i in eb.piece_commune[iso3]])
+        province = piece_province[iso3]
         done = bl.demarcated()
         groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
         for j in range(len(province)):

@@ -26,13 +26,14 @@ from service.db import demo_store
 from service.db.demo_store import TableRows
 from service.db.readiness import connect, require_schema
 from service.demo import borders as B
+from service.demo import coordination as C
 from service.demo import facts as F
 from service.demo import history, markers, officers
 from service.demo.cells import as_multipolygon, build_cells
 from service.demo.rand import DEFAULT_SEED as DEFAULT_SEED
 from service.demo.sources import read_admin_units, read_natural_earth
 from service.demo.summary import BorderCounts, DemoSummary, EraCounts
-from service.demo.units import POST, PRE, build_units
+from service.demo.units import POST, PRE, Commune, Units, build_units
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,9 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
     segments_by_era: dict[str, list[tuple[int, B.Segment]]] = {}
     piece_province: dict[str, dict[str, np.ndarray]] = {}
     land_border: dict[str, list[tuple[str, str]]] = {}
+    any_border: dict[str, list[tuple[str, str]]] = {}
     next_commune, next_province, next_segment = 1, 1, 1
+    new_province = {old: new for old, new, _default in units.province_lineage}
     for era in (PRE, POST):
         communes = units.communes[era]
         cells = build_cells(communes, vnm, neighbours)
@@ -140,6 +143,24 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
         land_border[era] = [
             (c.code, c.name) for c, fl in zip(communes, flags, strict=True) if fl.is_land_border
         ]
+        any_border[era] = [
+            (c.code, c.name)
+            for c, fl in zip(communes, flags, strict=True)
+            if fl.is_land_border or fl.is_coastal
+        ]
+        if era == PRE:
+            pre_geo = _PreEra(
+                communes,
+                np.array([f.is_land_border for f in flags]),
+                np.array([f.is_coastal for f in flags]),
+                shapely.distance(
+                    shapely.points(cells.points),
+                    shapely.union_all([bl.line for bl in lines.values()]),
+                ),
+                np.array([eb.coast_km.get(i, 0.0) for i in range(len(communes))]),
+                {c.code: f.neighbours for c, f in zip(communes, flags, strict=True)},
+                eb.piece_commune,
+            )
         for p in units.provinces[era]:
             lb, co, nb = prov_flags[p.code]
             province_rows.append((
@@ -147,7 +168,15 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
                 ewkb(cells.provinces[p.code]), "approximate", lb, co, sorted(nb), True,
             ))  # fmt: skip
             next_province += 1
-        segs = B.segments(lines, eb, communes)
+        # The reform merged whole provinces, so a new province's stretch of a border is
+        # exactly the stretches of the old provinces it absorbed.
+        piece_province[era] = (
+            B.piece_provinces(eb, communes)
+            if era == PRE
+            else {iso3: np.array([new_province[p] for p in pp])
+                  for iso3, pp in piece_province[PRE].items()}
+        )  # fmt: skip
+        segs = B.segments(lines, piece_province[era])
         segments_by_era[era] = []
         for s in segs:
             official = F.SEGMENTS_PRE2025.get((s.province_code, s.iso3)) if era == PRE else None
@@ -176,10 +205,6 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
             ))  # fmt: skip
             segments_by_era[era].append((next_segment, s))
             next_segment += 1
-        piece_province[era] = {
-            iso3: np.array([communes[i].province_code for i in idx])
-            for iso3, idx in eb.piece_commune.items()
-        }
         n_land = sum(f.is_land_border for f in flags)
         n_coast = sum(f.is_coastal for f in flags)
         summary.eras.append(EraCounts(
@@ -192,6 +217,7 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
 
     lineage_rows = [("province", o, n, d) for o, n, d in units.province_lineage]
     lineage_rows += [("commune", o, n, d) for o, n, d in units.commune_lineage]
+    extra = _coordination(seed, pre_geo, units, lines, commune_id, new_province)
 
     # Markers, their segments in both eras, and their histories.
     all_markers = markers.generate(lines, vnm, seed)
@@ -226,6 +252,8 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
             ))  # fmt: skip
             for era in (PRE, POST):
                 marker_segment_rows.append((next_marker, era, seg_of_piece[era][piece]))
+            for post_id in extra.posts_of_piece.get((b.iso3, int(piece)), ()):
+                extra.post_marker_rows.append((post_id, next_marker))
             next_marker += 1
         for e in events[b.code]:
             m = ms[e.marker]
@@ -244,7 +272,16 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
             official_km=float(b.length_km), undemarcated_km=undemarcated,
         ))  # fmt: skip
 
-    officer_list, assignment_list = officers.generate(land_border, seed)
+    officer_list, assignment_list = officers.generate(
+        {PRE: extra.border_list_communes, POST: any_border[POST]}, seed
+    )
+    assignment_post_rows = []
+    for i, a in enumerate(assignment_list):
+        post = extra.post_of_commune.get((a.era, a.commune_code))
+        if post is not None:
+            assignment_post_rows.append((i + 1, post[0]))
+            if not officer_list[a.officer].home_unit:
+                officer_list[a.officer].home_unit = post[1]
     officer_rows = [
         (i + 1, o.service_number, o.full_name, o.rank, o.home_unit, True)
         for i, o in enumerate(officer_list)
@@ -294,6 +331,7 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoDataset:
         TableRows("officer_assignment", (
             "id", "officer_id", "commune_id", "role", "term", "start_date", "end_date",
             "synthetic"), assignment_rows),
+        *extra.tables(assignment_post_rows),
     ]  # fmt: skip
     summary.generate_seconds = time.perf_counter() - t0
     return DemoDataset(seed=seed, tables=tables, summary=summary)
@@ -354,3 +392,123 @@ def is_empty(engine: Engine) -> bool:
     with connect(engine) as conn:
         require_schema(conn)
         return not demo_store.has_rows(conn, "border")
+
+
+@dataclass
+class _PreEra:
+    """What the commune lists and posts need from the pre-2025 geometry."""
+
+    communes: list[Commune]
+    land: np.ndarray
+    coastal: np.ndarray
+    land_distance: np.ndarray
+    coast_km: np.ndarray
+    neighbours: dict[str, list[str]]
+    piece_commune: dict[str, np.ndarray]
+
+
+@dataclass
+class _Coordination:
+    """Rows of the reporting tables, and the lookups the markers and officers need."""
+
+    list_rows: list[tuple[Any, ...]]
+    member_rows: list[tuple[Any, ...]]
+    target_rows: list[tuple[Any, ...]]
+    post_rows: list[tuple[Any, ...]]
+    post_commune_rows: list[tuple[Any, ...]]
+    gate_rows: list[tuple[Any, ...]]
+    record_rows: list[tuple[Any, ...]]
+    border_list_communes: list[tuple[str, str]]
+    posts_of_piece: dict[tuple[str, int], list[int]]
+    post_of_commune: dict[tuple[str, str], tuple[int, str]]
+    post_marker_rows: list[tuple[Any, ...]]
+
+    def tables(self, assignment_post_rows: list[tuple[Any, ...]]) -> list[TableRows]:
+        return [
+            TableRows("commune_list", ("id", "code", "commune_class", "era", "valid_from",
+                      "valid_to", "name", "source_document", "synthetic"), self.list_rows),
+            TableRows("commune_list_member", ("list_id", "commune_id", "is_land_border",
+                      "is_coastal"), self.member_rows),
+            TableRows("coverage_target", ("id", "code", "name", "name_en", "list_id", "commune_class",
+                      "border_era", "roles", "start_date", "deadline", "source_document",
+                      "synthetic"), self.target_rows),
+            TableRows("border_post", ("id", "code", "name", "era", "province_code",
+                      "border_code", "geom", "stretch", "position_approximate", "synthetic"),
+                      self.post_rows),
+            TableRows("border_post_commune", ("post_id", "commune_id"), self.post_commune_rows),
+            TableRows("border_post_marker", ("post_id", "marker_id"), self.post_marker_rows),
+            TableRows("assignment_post", ("assignment_id", "post_id"), assignment_post_rows),
+            TableRows("border_gate", ("id", "name", "name_neighbour", "border_code", "gate_type",
+                      "province_name", "geom", "position_approximate", "source", "synthetic"),
+                      self.gate_rows),
+            TableRows("coordination_record", ("id", "era", "province_code", "kind",
+                      "event_date", "level", "document_number", "decisions", "synthetic"),
+                      self.record_rows),
+        ]  # fmt: skip
+
+
+def _coordination(
+    seed: int,
+    pre: _PreEra,
+    units: Units,
+    lines: dict[str, B.BorderLine],
+    commune_id: dict[tuple[str, str], int],
+    new_province: dict[str, str],
+) -> _Coordination:
+    """Commune lists, targets, posts, gates and coordination records (``coordination``)."""
+    border = C.border_list(pre.communes, pre.land, pre.coastal, pre.land_distance, pre.coast_km)
+    lists = [border, *C.class_lists(border, seed)]
+    list_rows, member_rows, list_id = [], [], {}
+    for k, cl in enumerate(lists, start=1):
+        list_id[cl.code] = k
+        list_rows.append((k, cl.code, cl.commune_class, cl.era, cl.valid_from, cl.valid_to,
+                          cl.name, cl.source_document, True))  # fmt: skip
+        member_rows += [(k, commune_id[(cl.era, c)], land, coast) for c, land, coast in cl.members]
+    target_rows = [
+        (k, t.code, t.name, t.name_en, list_id[t.list_code] if t.list_code else None,
+         t.commune_class,
+         t.border_era, t.roles, t.start_date, t.deadline, t.source_document,
+         t.synthetic or t.list_code is not None or t.commune_class is not None)
+        for k, t in enumerate(C.read_targets(), start=1)
+    ]  # fmt: skip
+    border_of_iso3 = {b.iso3: b.code for b in F.BORDERS}
+    pre_posts = C.posts(border, pre.communes, pre.neighbours, pre.piece_commune, border_of_iso3)
+    successor = {o: n for o, n, d in units.commune_lineage if d}
+    post_codes = {c.code for c in units.communes[POST]}
+    after = C.posts_after_reform(pre_posts, successor, post_codes)
+    piece_xy = {iso3: bl.pieces for iso3, bl in lines.items()}
+    post_rows, post_commune_rows = [], []
+    posts_of_piece: dict[tuple[str, int], list[int]] = defaultdict(list)
+    post_of_commune: dict[tuple[str, str], tuple[int, str]] = {}
+    for k, p in enumerate([*pre_posts, *after], start=1):
+        province = p.province_code or new_province[pre_posts[k - 1 - len(pre_posts)].province_code]
+        stretch = C.stretch(p.pieces, piece_xy)
+        post_rows.append((k, p.code, p.name, p.era, province, p.border_code,
+                          ewkb(shapely.Point(p.lon, p.lat)),
+                          ewkb(stretch) if stretch is not None else None, True, True))  # fmt: skip
+        for c in p.communes:
+            post_commune_rows.append((k, commune_id[(p.era, c)]))
+            post_of_commune[(p.era, c)] = (k, p.name)
+        for iso3, idx in p.pieces.items():
+            for piece in idx:
+                posts_of_piece[(iso3, piece)].append(k)
+    gates = C.read_gates({iso3: bl.line for iso3, bl in lines.items()},
+                         {b.code: b.iso3 for b in F.BORDERS})  # fmt: skip
+    gate_rows = [
+        (k, g.name, g.name_neighbour, g.border_code, g.gate_type, g.province_name,
+         ewkb(shapely.Point(g.lon, g.lat)), True, g.source, True)
+        for k, g in enumerate(gates, start=1)
+    ]  # fmt: skip
+    pre_provinces = sorted({p.province_code for p in pre_posts})
+    post_provinces = sorted({new_province[p] for p in pre_provinces})
+    record_rows = [
+        (k, r.era, r.province_code, r.kind, r.event_date, r.level, r.document_number,
+         r.decisions, True)
+        for k, r in enumerate(C.records(pre_provinces, post_provinces, seed), start=1)
+    ]  # fmt: skip
+    names = {c.code: c.name for c in pre.communes}
+    return _Coordination(
+        list_rows, member_rows, target_rows, post_rows, post_commune_rows, gate_rows,
+        record_rows, [(c, names[c]) for c, _l, _co in border.members], posts_of_piece,
+        post_of_commune, [],
+    )  # fmt: skip

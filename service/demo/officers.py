@@ -1,15 +1,22 @@
-"""service.demo.officers: synthetic Border Guard officers seconded to land-border communes.
+"""service.demo.officers: synthetic Border Guard officers seconded to border communes.
 
-Scale from DOMAIN.md section 5: about 500 commune-level officers per term (517 on commune
-party committees in 2020-2025), in the real roles. Terms 2015-2020 and 2020-2025 use
-pre-2025 communes and end with the reform (1 Jul 2025); 2025-2030 uses post-2025 communes.
-Some border communes stay uncovered; some officers serve again in the next term.
-Names and service numbers are generated and belong to nobody.
+Secondment has run since about 2000 (DOMAIN.md §5), in five-year terms. Pre-2025 terms
+second officers to the communes of the demo's 2011 border-commune list (land and coastal,
+``service.demo.coordination``); the 2025-2030 term to the post-2025 border communes (land or coastal, by the geometric flags).
+Within a term, communes gain their officer along the term's ramp (share of the term's
+communes covered by a date), so coverage rises through 2011-2013 towards the goal of
+every border commune by 2013; a few remote communes are never covered. An officer may be
+rotated out mid-term and replaced on the same day; some serve again in the next term. The
+demo seconds more officers than the 2020-2025 count of 517 on commune party committees
+(DOMAIN.md §5) because it covers every listed commune, land and coastal.
+Each officer comes from the post whose area holds the commune. Names and service numbers
+are generated and belong to nobody.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from service.demo.facts import REFORM
@@ -24,16 +31,26 @@ class Term:
     era: str
     start: dt.date
     end: dt.date | None
-    officers: int
-    coverage: float  # share of the era's land-border communes with an officer in this term
+    # (date, share of the era's communes covered): piecewise linear, flat after the last.
+    ramp: tuple[tuple[dt.date, float], ...]
+    extra: float  # second officers, as a share of the covered communes
 
 
 TERMS = (
-    Term("2015-2020", "pre2025", D(2015, 7, 1), D(2020, 7, 1), 486, 0.74),
-    Term("2020-2025", "pre2025", D(2020, 7, 1), REFORM, 517, 0.8),
-    Term("2025-2030", "post2025", REFORM, None, 503, 0.84),
-)
-_NEVER_COVERED = 0.15
+    Term("2000-2005", "pre2025", D(2000, 3, 1), D(2005, 7, 1),
+         ((D(2000, 3, 1), 0.03), (D(2005, 6, 30), 0.2)), 0.05),
+    Term("2005-2010", "pre2025", D(2005, 7, 1), D(2010, 7, 1),
+         ((D(2005, 7, 1), 0.18), (D(2010, 6, 30), 0.4)), 0.05),
+    Term("2010-2015", "pre2025", D(2010, 7, 1), D(2015, 7, 1),
+         ((D(2010, 7, 1), 0.38), (D(2010, 12, 31), 0.45), (D(2011, 12, 31), 0.63),
+          (D(2012, 12, 31), 0.84), (D(2013, 12, 31), 0.97), (D(2015, 6, 30), 0.975)), 0.08),
+    Term("2015-2020", "pre2025", D(2015, 7, 1), D(2020, 7, 1),
+         ((D(2015, 7, 1), 0.96), (D(2020, 6, 30), 0.975)), 0.1),
+    Term("2020-2025", "pre2025", D(2020, 7, 1), REFORM,
+         ((D(2020, 7, 1), 0.965), (D(2025, 6, 30), 0.975)), 0.1),
+    Term("2025-2030", "post2025", REFORM, None, ((REFORM, 0.84),), 0.3),
+)  # fmt: skip
+_NEVER_COVERED = 0.02
 # (role, weight): deputy secretaries and committee members dominate (DOMAIN.md section 5).
 ROLES = (
     ("pho_bi_thu_dang_uy", 0.16),
@@ -92,6 +109,19 @@ def _name(rng: Stream) -> str:
     return f"{family} {rng.pick(_MIDDLE_M)} {rng.pick(_GIVEN_M)}"
 
 
+def _start_for(term: Term, share: float) -> dt.date:
+    """The first date on which the term's ramp reaches ``share``."""
+    ramp = term.ramp
+    if share <= ramp[0][1]:
+        return term.start
+    shares = [v for _, v in ramp]
+    k = bisect_left(shares, share)
+    if k >= len(ramp):
+        return ramp[-1][0]
+    (d0, v0), (d1, v1) = ramp[k - 1], ramp[k]
+    return d0 + dt.timedelta(days=int((d1 - d0).days * (share - v0) / (v1 - v0)))
+
+
 def generate(
     border_communes: dict[str, list[tuple[str, str]]], seed: int
 ) -> tuple[list[Officer], list[Assignment]]:
@@ -102,13 +132,13 @@ def generate(
     serving: list[int] = []  # officers of the previous term, who may continue
     used_numbers: set[str] = set()
 
-    def new_officer(home: str) -> int:
+    def new_officer() -> int:
         while True:
             number = f"SYN-{rng.below(10**8):08d}"
             if number not in used_numbers:
                 used_numbers.add(number)
                 break
-        officers.append(Officer(number, _name(rng), _weighted(rng, RANKS), home))
+        officers.append(Officer(number, _name(rng), _weighted(rng, RANKS), ""))
         return len(officers) - 1
 
     # Remote communes far from any border post stay uncovered in every term of an era.
@@ -119,24 +149,40 @@ def generate(
     for term in TERMS:
         communes = sorted(border_communes[term.era])
         eligible = [c for c in communes if c not in never[term.era]]
-        covered = rng.sample(eligible, min(len(eligible), round(len(communes) * term.coverage)))
-        # Every covered commune gets one officer, the rest go where needed most.
-        slots = list(covered) + [rng.pick(covered) for _ in range(term.officers - len(covered))]
-        carry = rng.sample(serving, min(len(serving), round(term.officers * 0.3)))
+        n_covered = min(len(eligible), round(len(communes) * term.ramp[-1][1]))
+        covered = rng.sample(eligible, n_covered)  # in the order they gain an officer
+        carry = rng.sample(serving, min(len(serving), round(n_covered * 0.3)))
         this_term: list[int] = []
-        for k, (code, name) in enumerate(sorted(slots)):
-            short = name.split(" ", 1)[-1]
-            home = f"Đồn Biên phòng {short} (synthetic)"
-            officer = carry[k] if k < len(carry) else new_officer(home)
+
+        def post(
+            code: str,
+            start: dt.date,
+            term: Term = term,
+            carry: list[int] = carry,
+            this_term: list[int] = this_term,
+        ) -> None:
+            officer = carry.pop() if carry else new_officer()
             this_term.append(officer)
-            late = rng.chance(0.15)  # some join after the term's start (rotation)
-            start = (
-                term.start + dt.timedelta(days=int(rng.uniform(30, 700))) if late else term.start
-            )
+            end = term.end
+            if end is not None and (end - start).days > 900 and rng.chance(0.25):
+                # Rotation: the officer leaves mid-term, the next one starts that day.
+                left = start + dt.timedelta(days=int(rng.uniform(365, (end - start).days - 180)))
+                assignments.append(Assignment(officer, term.era, code,
+                                              _weighted(rng, ROLES), term.code, start, left))  # fmt: skip
+                officer, start = new_officer(), left
+                this_term.append(officer)
             assignments.append(
-                Assignment(
-                    officer, term.era, code, _weighted(rng, ROLES), term.code, start, term.end
-                )
+                Assignment(officer, term.era, code, _weighted(rng, ROLES), term.code, start, end)
             )
+
+        starts: dict[str, dt.date] = {}
+        for k, (code, _) in enumerate(covered):
+            starts[code] = _start_for(term, (k + 1) / len(communes))
+            post(code, starts[code])
+        for _ in range(round(n_covered * term.extra)):
+            code, _name_ = rng.pick(covered)
+            later = starts[code] + dt.timedelta(days=int(rng.uniform(0, 400)))
+            if term.end is None or later < term.end - dt.timedelta(days=30):
+                post(code, later)
         serving = this_term
     return officers, assignments

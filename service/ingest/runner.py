@@ -25,6 +25,7 @@ from geo.crs import (
 from geo.errors import GeoError, UnsupportedCRS
 from geo.geometry import CheckedGeometry, check_geometry, check_type, point
 from service.db import upserts
+from service.db.commune_lists import replace_synthetic_border_lists
 from service.ingest import fields
 from service.ingest.admin_units import BORDER_COMMUNES, COMMUNES, PROVINCES
 from service.ingest.assignments import ASSIGNMENTS
@@ -423,6 +424,9 @@ def _write(
         else:
             upserts.apply(conn, target, present, counts)
             result["unlisted cleared"] = upserts.apply_official_unlisted(conn, ctx.era, coastal)
+            result["synthetic lists replaced"] = replace_synthetic_border_lists(
+                conn, ctx.era, f"imported from {options.path.name}"
+            )
         return result
     if dry:
         if kind is MARKERS:

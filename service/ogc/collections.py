@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from service.errors import NotFound
-from service.vocabulary import BORDER_CODES, ERAS, MARKER_CLASSES, MARKER_SETTINGS, MARKER_STATUSES
+from service.vocabulary import (
+    BORDER_CODES,
+    ERAS,
+    GATE_TYPES,
+    MARKER_CLASSES,
+    MARKER_SETTINGS,
+    MARKER_STATUSES,
+)
 from service.vocabulary import OFFICER_ROLES as ROLES
 
 PropType = Literal["string", "integer", "number", "boolean", "date", "array"]
@@ -373,8 +380,65 @@ OFFICER_COVERAGE = Collection(
     keywords=("commune", "Border Guard", "coverage"),
 )
 
+BORDER_POSTS = Collection(
+    id="border_posts",
+    title="Border Guard posts",
+    description=(
+        "Border Guard posts (đồn biên phòng) of both eras: position, the communes of their"
+        " area of responsibility and the markers they look after (counts)."
+    ),
+    geometry_type="Point",
+    id_type="integer",
+    props=(
+        Prop("code", "string", "Post code."),
+        Prop("name", "string", "Post name."),
+        _ERA,
+        _PROVINCE,
+        _PROVINCE_NAME,
+        Prop("border", "string", "Border it looks after (null: a coastal post).", BORDER_CODES),
+        Prop("communes", "integer", "Communes in its area of responsibility."),
+        Prop("markers", "integer", "Markers it looks after."),
+        Prop("position_approximate", "boolean", "The position is approximate."),
+        _SYNTHETIC,
+    ),
+    filters=(_F_BORDER, _F_ERA, _F_PROVINCE),
+    temporal=None,
+    keywords=("Border Guard", "post", "đồn biên phòng"),
+)
+
+BORDER_GATES = Collection(
+    id="border_gates",
+    title="Border gates",
+    description="Border gates (cửa khẩu) by name, border, type and position.",
+    geometry_type="Point",
+    id_type="integer",
+    props=(
+        Prop("name", "string", "Gate name (Vietnamese side)."),
+        Prop("name_neighbour", "string", "Name of the neighbour's gate."),
+        _BORDER,
+        Prop("gate_type", "string", "international, main or secondary.", GATE_TYPES),
+        Prop("province_name", "string", "Province (as named in the source)."),
+        Prop("position_approximate", "boolean", "The position is approximate."),
+        Prop("source", "string", "Source of the name, type and position."),
+        _SYNTHETIC,
+    ),
+    filters=(_F_BORDER, Filter("gate_type", "gate_type", "Gate types, comma-separated.")),
+    temporal=None,
+    keywords=("border gate", "cửa khẩu"),
+)
+
 COLLECTIONS: dict[str, Collection] = {
-    c.id: c for c in (BORDERS, BORDER_SEGMENTS, MARKERS, COMMUNES, PROVINCES, OFFICER_COVERAGE)
+    c.id: c
+    for c in (
+        BORDERS,
+        BORDER_SEGMENTS,
+        MARKERS,
+        COMMUNES,
+        PROVINCES,
+        OFFICER_COVERAGE,
+        BORDER_POSTS,
+        BORDER_GATES,
+    )
 }
 
 

@@ -23,12 +23,15 @@ from maps.elements import RawGeometry
 from maps.kinds import MapKind
 from maps.markers import MARKER_FIELDS, markers_map
 from maps.page import PageText
+from maps.places import places_layer
 from maps.progress import progress_map
 from maps.segments import SEGMENT_FIELDS
 from service.db import maplayers
 from service.db.coverage import commune_coverage, coverage_summary
 from service.db.lineage import lineage
+from service.db.places import gate_points, post_points
 from service.db.progress import border_progress, segment_progress
+from service.db.targets import list_targets, target_coverage
 from service.db.units import Executor, province_name
 from service.figures import Progress
 from service.i18n import Translator
@@ -154,6 +157,7 @@ def _coverage(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
         for r in rows
     ]
     name = province_name(db, q.province, era=era) if q.province else None
+    goals = [target_coverage(db, t, as_of=q.as_of, province=q.province) for t in list_targets(db)]
     return coverage_map(
         {"type": "FeatureCollection", "features": features},
         summary,
@@ -166,6 +170,7 @@ def _coverage(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
         tr=ctx.tr,
         page=ctx.around.page,
         controls=ctx.around.controls,
+        targets=[(g.target.name, g.totals.covered, g.totals.communes) for g in goals],
     )
 
 
@@ -211,6 +216,8 @@ def _markers(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
         for p in points
     ]
     synthetic = any(p.synthetic for p in points) or any(r.synthetic for r in seg_rows)
+    posts = post_points(db, as_of=q.as_of, province=q.province)
+    gates = gate_points(db, border=q.border)
     return markers_map(
         {"type": "FeatureCollection", "features": features},
         segments,
@@ -222,6 +229,10 @@ def _markers(db: Executor, q: MapQuery, ctx: _Ctx) -> OfflineMap:
         tr=ctx.tr,
         page=ctx.around.page,
         controls=ctx.around.controls,
+        places=[
+            ("posts", places_layer(posts, name=ctx.tr.gettext("Border posts"), key="posts")),
+            ("gates", places_layer(gates, name=ctx.tr.gettext("Border gates"), key="gates")),
+        ],
     )
 
 

@@ -18,6 +18,7 @@ from service.web.read_routing import ReadRoutingMiddleware
 from service.web.routes import (
     account,
     audit,
+    coordination,
     coverage,
     docs,
     forms,
@@ -30,9 +31,11 @@ from service.web.routes import (
     ogc,
     pages,
     progress,
+    reports,
     search,
     signin,
     spatial,
+    targets,
     tiles,
 )
 from service.web.routes import maps as maps_routes
@@ -78,8 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount(docs.STATIC_PREFIX, docs.static_app(), name="api-static")
     app.include_router(ogc.make_router(settings))
     app.include_router(tiles.make_router())
-    for reports in (progress, coverage, spatial):
-        app.include_router(reports.router)
+    for module in (progress, coverage, targets, spatial, coordination, reports):
+        app.include_router(module.router)
     app.include_router(maps_routes.router)
     app.include_router(pages.router)
     app.include_router(account.router)

@@ -24,6 +24,7 @@ from service.errors import (
     Forbidden,
     NotFound,
     PayloadTooLarge,
+    PdfUnavailable,
     PreconditionFailed,
     PreconditionRequired,
     TooManyAttempts,
@@ -50,6 +51,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     TooManyAttempts: 429,
     DatabaseNotReady: 503,
     Unavailable: 503,
+    PdfUnavailable: 503,
     SQLAlchemyError: 500,
 }
 

@@ -25,11 +25,18 @@ SQL_COUNTS = {
     "provinces": "SELECT count(*) FROM province",
 }
 
+LATER_COUNTS = {
+    "border_posts": "SELECT count(*) FROM border_post",
+    "border_gates": "SELECT count(*) FROM border_gate",
+}
+
 
 def _expected(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         out = {k: int(conn.execute(text(sql)).scalar_one()) for k, sql in SQL_COUNTS.items()}
         out["officer_coverage"] = len(commune_coverage(conn, as_of=dt.date.today()))
+        for k, sql in LATER_COUNTS.items():
+            out[k] = int(conn.execute(text(sql)).scalar_one())
     return out
 
 
@@ -105,7 +112,7 @@ def test_owslib_reads_everything(live_server: str, demo_engine: Engine) -> None:
     api = Features(live_server)
     conformance = api.conformance()["conformsTo"]
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conformance
-    assert api.feature_collections() == list(SQL_COUNTS) + ["officer_coverage"]
+    assert api.feature_collections() == [*SQL_COUNTS, "officer_coverage", *LATER_COUNTS]
     markers = api.collection("markers")
     assert markers["itemType"] == "feature" and markers["storageCrs"].endswith("CRS84")
     items = api.collection_items("markers", limit=5, border="CN")

@@ -61,6 +61,8 @@ OGC_COLLECTIONS = (
     "communes",
     "provinces",
     "officer_coverage",
+    "border_posts",
+    "border_gates",
 )
 
 ROUTES: dict[tuple[str, str], Case] = {
@@ -108,6 +110,27 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/maps/static/{path:path}"): Case(
         "/maps/static/vendor/leaflet@1.9.4/leaflet.js", PUBLIC
     ),
+    # Reporting (targets, posts, coordination, the yearly report).
+    ("GET", "/progress/activity"): Case("/progress/activity?year=2011", PUBLIC),
+    ("GET", "/coverage/targets"): Case("/coverage/targets", PUBLIC),
+    ("GET", "/coverage/targets/{target_id}"): Case("/coverage/targets/999999", PUBLIC_404),
+    ("GET", "/coverage/classes"): Case("/coverage/classes", PUBLIC),
+    ("GET", "/coverage/posts"): Case("/coverage/posts", PUBLIC),
+    ("GET", "/coordination"): Case("/coordination", PUBLIC),
+    ("GET", "/reports/{year}"): Case("/reports/2011", PUBLIC),
+    # Editors and admins only: a coordination record is entered centrally, not per province.
+    ("POST", "/coordination"): Case(
+        "/coordination",
+        expect(401, 403, 403, 201, 201, 401),
+        json={
+            "province_code": "04",
+            "kind": "briefing",
+            "event_date": "2011-03-01",
+            "level": "tỉnh",
+            "document_number": "12/BC",
+            "decisions": "test",
+        },
+    ),  # fmt: skip
     # Accounts.
     ("GET", "/account"): Case("/account", SIGNED_IN),
     ("GET", "/audit"): Case("/audit", ADMIN_ONLY),

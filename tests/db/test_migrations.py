@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from service.db import (
     migrate,
+    schema_reporting,  # noqa: F401 (its tables join Base.metadata)
     schema_search,  # noqa: F401 - adds its indexes
     schema_writes,  # noqa: F401 - its tables join the metadata
 )

@@ -432,26 +432,53 @@ def test_some_laos_markers_keep_vn2000_survey_coordinates(db: Connection) -> Non
 def test_officers_per_term_and_their_communes(db: Connection) -> None:
     per_term = dict(rows(db, "SELECT term, count(DISTINCT officer_id) FROM officer_assignment"
                              " GROUP BY term"))  # fmt: skip
-    assert set(per_term) == {"2015-2020", "2020-2025", "2025-2030"}
-    assert all(450 <= n <= 550 for n in per_term.values()), per_term
+    assert list(per_term) == sorted(per_term)
+    assert set(per_term) == {"2000-2005", "2005-2010", "2010-2015", "2015-2020", "2020-2025",
+                             "2025-2030"}  # fmt: skip
+    assert per_term["2000-2005"] < per_term["2005-2010"] < per_term["2010-2015"]
+    assert all(1000 <= per_term[t] <= 1700 for t in ("2010-2015", "2015-2020", "2020-2025"))
+    # Pre-2025 terms: communes of the 2011 list; 2025-2030: post-2025 border communes.
     wrong_era = scalar(
         db,
         "SELECT count(*) FROM officer_assignment a JOIN commune c ON c.id = a.commune_id"
-        " WHERE NOT c.is_land_border"
-        " OR (a.term = '2025-2030') <> (c.era = 'post2025')"
+        " WHERE (a.term = '2025-2030') <> (c.era = 'post2025')"
+        " OR (c.era = 'post2025' AND NOT (c.is_land_border OR c.is_coastal))"
+        " OR (c.era = 'pre2025' AND NOT EXISTS (SELECT 1 FROM commune_list_member m"
+        "     JOIN commune_list l ON l.id = m.list_id"
+        "     WHERE l.code = 'bien-gioi-2011' AND m.commune_id = c.id))"
         " OR a.start_date < COALESCE(c.valid_from, a.start_date)"
         " OR COALESCE(a.end_date, DATE '2030-07-01') > COALESCE(c.valid_to, DATE '2030-07-01')",
     )
     assert wrong_era == 0
-    uncovered = dict(
-        rows(
+    # Coverage of the list rises through 2011-2013 towards every commune.
+    share = {
+        year: scalar(
             db,
-            "SELECT c.era, avg((NOT EXISTS (SELECT 1 FROM officer_assignment a"
-            " WHERE a.commune_id = c.id))::int) FROM commune c WHERE c.is_land_border GROUP BY 1",
+            "SELECT avg((EXISTS (SELECT 1 FROM active_assignments(:d) a"
+            " WHERE a.commune_id = m.commune_id))::int) FROM commune_list_member m"
+            " JOIN commune_list l ON l.id = m.list_id WHERE l.code = 'bien-gioi-2011'",
+            d=dt.date(year, 12, 31),
         )
-    )
-    assert all(0.05 <= float(v) <= 0.5 for v in uncovered.values()), uncovered
+        for year in (2005, 2010, 2011, 2012, 2013)
+    }
+    assert share[2005] < share[2010] < share[2011] < share[2012] < share[2013]
+    assert 0.9 <= float(share[2013]) < 1.0, share
     assert scalar(db, "SELECT count(*) FROM officer WHERE service_number !~ '^SYN-[0-9]{8}$'") == 0
+
+
+def test_border_commune_list_of_2011(db: Connection) -> None:
+    """The synthetic stand-in: exactly 1,088 pre-2025 communes, 435 on land, flagged."""
+    counts = rows(
+        db,
+        "SELECT count(*), count(*) FILTER (WHERE m.is_land_border), bool_and(l.synthetic),"
+        " bool_and(c.era = 'pre2025') FROM commune_list_member m"
+        " JOIN commune_list l ON l.id = m.list_id JOIN commune c ON c.id = m.commune_id"
+        " WHERE l.code = 'bien-gioi-2011'",
+    )
+    assert counts == [(1088, 435, True, True)]
+    # The geometric flags stay as they were.
+    assert scalar(db, "SELECT count(*) FROM commune WHERE era = 'pre2025' AND"
+                      " (is_land_border OR is_coastal)") == 1265  # fmt: skip
 
 
 def test_id_sequences_are_past_the_written_ids(db: Connection) -> None:

@@ -19,8 +19,9 @@ FILES = sorted(p.name for p in DATA.glob("*.csv"))
 
 def test_the_loader_reads_data_boundaries_and_the_wheel_ships_every_file() -> None:
     assert Path(str(F.DATA_DIR)).resolve() == DATA
-    assert FILES == ["borders.csv", "dates.csv", "documents.csv", "marker_counts.csv",
-                     "marker_places.csv", "segments_pre2025.csv"]  # fmt: skip
+    assert FILES == ["border_gates.csv", "borders.csv", "coverage_targets.csv", "dates.csv",
+                     "documents.csv", "marker_counts.csv", "marker_places.csv",
+                     "segments_pre2025.csv"]  # fmt: skip
     package_data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"][
         "package-data"
     ]["service.demo"]

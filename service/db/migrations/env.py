@@ -7,6 +7,7 @@ from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine
 
 from service.db import (
+    schema_reporting,  # noqa: F401 (its tables join Base.metadata)
     schema_search,  # noqa: F401 - its indexes join Base.metadata
     schema_writes,  # noqa: F401 - its tables join the metadata
 )
