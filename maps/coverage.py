@@ -292,7 +292,7 @@ def coverage_map(
         The reader's language, the top bar and the filter panel (:mod:`maps.controls`).
     targets
         (name, covered, communes) per coverage target on the same date and province (the
-        ``/coverage/targets`` totals); shown in a small panel when given.
+        ``/coverage/targets`` totals); shown under the summary when given.
 
     Returns
     -------
@@ -344,21 +344,14 @@ def coverage_map(
     )
     m.add_child(
         Panel(
-            summary_html(summary, scope, tr, land=land, coastal=coastal),
+            # The targets join the summary: one panel on the left, nothing more to overlap.
+            summary_html(summary, scope, tr, land=land, coastal=coastal)
+            + (targets_html(targets, tr) if targets else ""),
             dom_id="bm-summary",
             title=tr.gettext("Summary"),
             position="topleft",
         )
     )
-    if targets:
-        m.add_child(
-            Panel(
-                targets_html(targets, tr),
-                dom_id="bm-targets",
-                title=tr.gettext("Targets"),
-                position="bottomleft",
-            )
-        )
     if controls is not None:
         m.add_child(controls_panel(controls, tr))
     return finish(m, tr)

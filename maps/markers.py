@@ -224,7 +224,8 @@ def markers_map(
             legend_html(counts, as_of, tr),
             dom_id="bm-legend",
             title=tr.gettext("Legend"),
-            position="bottomright",
+            # Left: the layer control (markers, segments, posts, gates) fills the right.
+            position="bottomleft",
         )
     )
     if controls is not None:

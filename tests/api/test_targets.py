@@ -132,11 +132,11 @@ def test_classes_posts_and_records(demo_client: TestClient) -> None:
 
 def test_coverage_map_shows_the_targets(demo_client: TestClient) -> None:
     """The coverage map's targets panel shows the /coverage/targets totals of its date."""
-    page = demo_client.get("/maps/coverage?as_of=2011-12-31").text
+    page = demo_client.get("/maps/coverage?as_of=2011-12-31&lang=en").text
     assert "bm-targets-table" in page  # inside the panel's JS string
     goals = demo_client.get("/coverage/targets?as_of=2011-12-31").json()["items"]
     for g in goals:
-        assert f"{g['totals']['covered']}/{g['totals']['communes']}" in page
+        assert f"{g['totals']['covered']:,}/{g['totals']['communes']:,}" in page
 
 
 def test_posts_and_gates_collections(demo_client: TestClient, demo_engine: Engine) -> None:
