@@ -307,8 +307,12 @@ async def marker_submit(
     return await _submit(session, request, tr, principal, form, values, act, done, refresh)
 
 
-def _assign_form(action: str, values: dict[str, str]) -> Form:
-    return Form(N_("Assign an officer"), "", action, ASSIGN_FIELDS, values=values, hidden={})
+def _assign_form(action: str, values: dict[str, str], tr: Translator) -> Form:
+    form = Form(N_("Assign an officer"), "", action, ASSIGN_FIELDS, values=values, hidden={})
+    form.about = tr.gettext(
+        "Officers' identities are personal data: they are never shown publicly."
+    )
+    return form
 
 
 @router.get("/assignments/new")
@@ -322,10 +326,7 @@ def assign_form(
     q = request.query_params
     values = {"era": q.get("era", "post2025"), "commune_code": q.get("commune", "")}
     values["start_date"] = dt.date.today().isoformat()
-    form = _assign_form(request.url.path, values)
-    form.about = tr.gettext(
-        "Officers' identities are personal data: they are never shown publicly."
-    )
+    form = _assign_form(request.url.path, values, tr)
     form.synthetic = has_synthetic_data(session)
     return _page(request, tr, form, principal)
 
@@ -340,10 +341,7 @@ async def assign_submit(
 ) -> Response:
     """Second the officer (the checks of ``POST /assignments``: province, overlap)."""
     values, _files = await _form_values(request)
-    form = _assign_form(request.url.path, values)
-    form.about = tr.gettext(
-        "Officers' identities are personal data: they are never shown publicly."
-    )
+    form = _assign_form(request.url.path, values, tr)
 
     def act() -> None:
         number = values.get("service_number", "")
