@@ -30,6 +30,8 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Per-user answers (audit, accounts, the sign-in page) are never stored or revalidated.
 NO_STORE = {"Cache-Control": "no-store"}
+# Personal data (officers, inspections and their photos): for the signed-in reader only.
+PRIVATE_NO_STORE = {"Cache-Control": "private, no-store"}
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from sqlalchemy import create_engine
 
 from service.auth import command_principal
 from service.db import account_admin
-from service.settings import Settings
-from service.web.app import create_app
 
-from ..conftest import drop_database, migrated_database, need
+from ..conftest import drop_database, migrated_database, need, serve
 
 pytestmark = pytest.mark.db
 
@@ -33,22 +27,10 @@ def served_with_token(server_url: str) -> Iterator[tuple[str, str]]:
         account_admin.create_user(c, command_principal(), name="lan", role="admin")
         _, token = account_admin.create_token(c, command_principal(), user="lan", label="gdal")
     eng.dispose()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    app = create_app(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", token
+        with serve(url) as base:
+            yield base, token
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         drop_database(server_url, url)
 
 

@@ -3,18 +3,14 @@ the winner's change is what is stored (nothing lost, nothing half-written)."""
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import create_engine, text
 
-from service.settings import Settings
-from tests.conftest import drop_database
+from tests.conftest import drop_database, serve
 from tests.writes.conftest import make_write_db
 
 ITEMS = "/collections/markers/items"
@@ -23,27 +19,11 @@ ITEMS = "/collections/markers/items"
 @pytest.fixture
 def own_server(server_url: str) -> Iterator[tuple[str, str, dict[str, dict[str, str]]]]:
     """uvicorn on a free loopback port, on a write database of its own (never the demo's)."""
-    from service.web.app import create_app
-
     url, headers = make_write_db(server_url)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", url, headers
+        with serve(url) as base:
+            yield base, url, headers
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         drop_database(server_url, url)
 
 

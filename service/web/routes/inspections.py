@@ -15,14 +15,13 @@ from service.db import inspections, marker_writes
 from service.db.schema_writes import MAX_PHOTO_BYTES, PHOTO_TYPES
 from service.errors import NotFound
 from service.web import write_actions
-from service.web.auth_deps import SignedInDep, WriterDep
+from service.web.auth_deps import PRIVATE_NO_STORE, SignedInDep, WriterDep
 from service.web.deps import SessionDep
 from service.web.routes.marker_writes import ITEM, WRITE_RESPONSES, marker_id_of
 from service.web.routes.write_models import InspectionIn
 from service.web.routes.write_support import db_id, jsonable, read_limited, reading
 
 router = APIRouter(tags=["writes"])
-PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 @router.post(
@@ -63,7 +62,7 @@ def list_inspections(
         if marker_writes.state(conn, marker_id) is None:
             raise NotFound(f"feature {marker_id!r} not found in markers")
         rows = inspections.of_marker(conn, marker_id)
-    response.headers.update(PRIVATE)
+    response.headers.update(PRIVATE_NO_STORE)
     return [jsonable(r) for r in rows]
 
 
@@ -80,7 +79,7 @@ def get_inspection(
         found = inspections.get(conn, db_id(inspection_id, "inspection"))
     if found is None:
         raise NotFound(f"inspection {inspection_id} not found")
-    response.headers.update(PRIVATE)
+    response.headers.update(PRIVATE_NO_STORE)
     return jsonable(found)
 
 
@@ -130,4 +129,4 @@ def get_photo(
         media_type, data = inspections.photo(
             conn, db_id(inspection_id, "inspection"), db_id(photo_id, "photo")
         )
-    return Response(data, media_type=media_type, headers=PRIVATE)
+    return Response(data, media_type=media_type, headers=PRIVATE_NO_STORE)

@@ -19,7 +19,7 @@ from service.db import audit, officer_writes
 from service.errors import BadRequest, Forbidden, NotFound
 from service.ogc.links import base_url, url
 from service.web import write_actions
-from service.web.auth_deps import SignedInDep, WriterDep
+from service.web.auth_deps import PRIVATE_NO_STORE, SignedInDep, WriterDep
 from service.web.deps import SessionDep
 from service.web.routes.write_models import (
     OFFICER_PATCH_SCHEMA,
@@ -38,7 +38,6 @@ from service.web.routes.write_support import (
 )
 
 router = APIRouter(tags=["officers"])
-PRIVATE = {"Cache-Control": "private, no-store"}
 RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "a field the server cannot accept (named)"},
     401: {"description": "no or a bad credential"},
@@ -57,7 +56,7 @@ def create_officer(
     with writing(session) as conn:
         found = officer_writes.create_officer(conn, body.model_dump())
         audit.record(conn, principal, "officer.create", "officer", found["id"], None, found)
-    response.headers.update(PRIVATE)
+    response.headers.update(PRIVATE_NO_STORE)
     base = base_url(request.app.state.settings.base_url, str(request.base_url))
     response.headers["Location"] = url(base, f"/officers/{found['id']}")
     return found
@@ -79,7 +78,7 @@ def get_officer(
         raise NotFound(f"officer {officer_id} not found")
     if not policy.can_read_personal(principal, provinces):
         raise Forbidden("this officer is outside the provinces you may read")
-    response.headers.update(PRIVATE)
+    response.headers.update(PRIVATE_NO_STORE)
     return found
 
 
@@ -140,7 +139,7 @@ def create_assignment(
 ) -> dict[str, Any]:
     """Second an officer to a commune in a role; an overlap in that role is refused (409)."""
     found = write_actions.assign_officer(session, principal, body)
-    response.headers.update(PRIVATE)
+    response.headers.update(PRIVATE_NO_STORE)
     return jsonable(found)
 
 
